@@ -144,6 +144,7 @@ public static class FileDownloader
             }
         }
         request.Progress?.Report(new DownloadProgress(request.DisplayName, written, total, resumedFrom));
+        cancellationToken.ThrowIfCancellationRequested();
         if (total is { } expected && written < expected)
             throw new IOException($"the connection closed after {written} of {expected} bytes");
         return total ?? written;
