@@ -10,7 +10,7 @@ namespace DistilBert.Sharp.Hub;
 /// </summary>
 public sealed class HubCache
 {
-    /// <summary>Opens the cache at <paramref name="root"/> (null = the default, see <see cref="DefaultCacheDirectory"/>).</summary>
+    /// <summary>Opens the cache at <paramref name="root"/> (null = the default, see <see cref="DefaultCacheDirectory()"/>).</summary>
     public HubCache(string? root = null) => Root = Path.GetFullPath(root ?? DefaultCacheDirectory());
 
     /// <summary>The cache root folder.</summary>
@@ -20,15 +20,18 @@ public sealed class HubCache
     /// The cache root Python uses: <c>HF_HUB_CACHE</c>, else <c>HF_HOME/hub</c>, else
     /// <c>XDG_CACHE_HOME/huggingface/hub</c>, else <c>~/.cache/huggingface/hub</c>.
     /// </summary>
-    public static string DefaultCacheDirectory()
+    public static string DefaultCacheDirectory() =>
+        DefaultCacheDirectory(HubOptions.NonEmptyEnv, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary>The precedence rules of <see cref="DefaultCacheDirectory()"/> over an injectable environment (tests).</summary>
+    internal static string DefaultCacheDirectory(Func<string, string?> env, string home)
     {
-        string? hubCache = HubOptions.NonEmptyEnv("HF_HUB_CACHE") ?? HubOptions.NonEmptyEnv("HUGGINGFACE_HUB_CACHE");
-        if (hubCache is not null) return ExpandHome(hubCache);
-        string? hfHome = HubOptions.NonEmptyEnv("HF_HOME");
-        if (hfHome is not null) return Path.Combine(ExpandHome(hfHome), "hub");
-        string cacheHome = HubOptions.NonEmptyEnv("XDG_CACHE_HOME") is { } xdg
-            ? ExpandHome(xdg)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        string Expand(string path) => path.StartsWith('~') ? home + path[1..] : path;
+        string? hubCache = env("HF_HUB_CACHE") ?? env("HUGGINGFACE_HUB_CACHE");
+        if (hubCache is not null) return Expand(hubCache);
+        string? hfHome = env("HF_HOME");
+        if (hfHome is not null) return Path.Combine(Expand(hfHome), "hub");
+        string cacheHome = env("XDG_CACHE_HOME") is { } xdg ? Expand(xdg) : Path.Combine(home, ".cache");
         return Path.Combine(cacheHome, "huggingface", "hub");
     }
 
@@ -125,7 +128,4 @@ public sealed class HubCache
     }
 
     private static string ToLocal(string repoPath) => repoPath.Replace('/', Path.DirectorySeparatorChar);
-
-    private static string ExpandHome(string path) =>
-        path.StartsWith('~') ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..] : path;
 }

@@ -11,22 +11,3 @@ public sealed record ExtractionProgress(long FilesExtracted, long EntriesSkipped
     /// <summary>Fraction of the archive consumed, in [0, 1].</summary>
     public double Fraction => ArchiveBytesTotal > 0 ? Math.Min(1.0, (double)ArchiveBytesRead / ArchiveBytesTotal) : 1.0;
 }
-
-/// <summary>What an extraction did.</summary>
-/// <param name="FilesExtracted">Files present in the target after this run that came from the archive.</param>
-/// <param name="EntriesSkipped">Entries not extracted (filtered out, links, special files).</param>
-/// <param name="AlreadyComplete">True when the completion marker showed an earlier run had finished, so nothing was read.</param>
-public sealed record ExtractionResult(long FilesExtracted, long EntriesSkipped, bool AlreadyComplete);
-
-/// <summary>
-/// An archive entry would be written outside the target folder (a <c>..</c> path, an absolute path, or a link
-/// pointing outside). Extraction stops: such an archive is corrupt or malicious.
-/// </summary>
-public sealed class UnsafeArchiveEntryException : IOException
-{
-    /// <summary>Creates the exception.</summary>
-    public UnsafeArchiveEntryException(string message) : base(message) { }
-
-    /// <summary>The offending entry name as it appears in the archive.</summary>
-    public string? EntryName { get; init; }
-}
