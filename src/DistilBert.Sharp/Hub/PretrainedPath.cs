@@ -60,6 +60,10 @@ public static class PretrainedPath
             {
                 // Optional by definition: HF also records such files under .no_exist/ and moves on.
             }
+            catch (HubOfflineException) when (commit is not null)
+            {
+                // Offline (or unreachable) and never fetched: transformers also treats a missing optional file as absent.
+            }
         }
         commit ??= client.Cache.ResolveCommit(repoId, options?.Revision ?? "main")
             ?? throw new HubOfflineException($"No files were requested from '{repoId}' and its revision is not in the cache.");

@@ -72,6 +72,13 @@ public sealed class PretrainedPathTests : IDisposable
         string offline = PretrainedPath.Resolve("org/model", ["config.json", "model.safetensors"], ["vocab.txt", "tokenizer.json"],
             new HubOptions { Endpoint = hub.Endpoint, CacheDir = _dir.Combine("cache"), Offline = true });
         Assert.Equal(folder, offline);
+
+        // An optional file never asked for online is simply absent offline; a required one is an error.
+        Assert.Equal(folder, PretrainedPath.Resolve("org/model", ["config.json"], ["special_tokens_map.json"],
+            new HubOptions { CacheDir = _dir.Combine("cache"), Offline = true }));
+        var ex = Assert.Throws<HubOfflineException>(() => PretrainedPath.Resolve("org/model", ["config.json", "special_tokens_map.json"], [],
+            new HubOptions { CacheDir = _dir.Combine("cache"), Offline = true }));
+        Assert.Contains("'special_tokens_map.json'", ex.Message);
     }
 
     [Fact]
