@@ -29,7 +29,7 @@ public sealed class DistilBertForSequenceClassification : DistilBertPreTrainedMo
         DistilBertInitializer.Initialize(this);
     }
 
-    /// <summary>Loads a checkpoint folder (or file); a bare encoder checkpoint leaves the head newly initialised (see <see cref="DistilBertPreTrainedModel.LastLoadReport"/>).</summary>
+    /// <summary>Loads a checkpoint folder (or file); a bare encoder checkpoint leaves the head newly initialised (see <see cref="PreTrainedModel.LastLoadReport"/>).</summary>
     public static DistilBertForSequenceClassification FromPretrained(string pathOrHubId, PretrainedOptions? options = null) =>
         LoadPretrained(pathOrHubId, options, c => new DistilBertForSequenceClassification(c));
 

@@ -33,9 +33,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
     internal Embeddings Embeddings => embeddings;
 
     /// <summary>The word embedding matrix [vocab, dim] (HF's <c>get_input_embeddings().weight</c>).</summary>
-    public nn.Parameter WordEmbeddings => embeddings.WordEmbeddingWeight;
-
-    internal override string BaseModelPrefix => "";
+    public TorchSharp.Modules.Parameter WordEmbeddings => embeddings.WordEmbeddingWeight;
 
     /// <summary>Encodes a batch; labels are ignored (the bare encoder has no loss).</summary>
     public override ModelOutput forward(ModelInputs inputs)
