@@ -45,10 +45,13 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
         var hiddenStates = inputs.OutputHiddenStates ? new List<Tensor>() : null;
         var attentions = inputs.OutputAttentions ? new List<Tensor>() : null;
         hidden = transformer.Forward(hidden, masks, hiddenStates, attentions);
+        // The last hidden state is also the last entry of HiddenStates: move it out once, since a second
+        // MoveToOuterDisposeScope would lift it past the caller's scope and leak it.
+        hidden.MoveToOuterDisposeScope();
         return new ModelOutput
         {
-            LastHiddenState = hidden.MoveToOuterDisposeScope(),
-            HiddenStates = hiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
+            LastHiddenState = hidden,
+            HiddenStates = hiddenStates?.Select(t => ReferenceEquals(t, hidden) ? t : t.MoveToOuterDisposeScope()).ToArray(),
             Attentions = attentions?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
         };
     }
