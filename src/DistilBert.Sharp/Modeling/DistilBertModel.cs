@@ -20,8 +20,8 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
 
     internal DistilBertModel(DistilBertConfig config, bool initialize) : base(nameof(DistilBertModel), config)
     {
-        embeddings = new Embeddings(Config);
-        transformer = new Transformer(Config);
+        embeddings = new Embeddings(DistilBertConfig);
+        transformer = new Transformer(DistilBertConfig);
         RegisterComponents();
         if (initialize) DistilBertInitializer.Initialize(this);
     }
@@ -38,7 +38,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
     /// <summary>Encodes a batch; labels are ignored (the bare encoder has no loss).</summary>
     public override ModelOutput forward(ModelInputs inputs)
     {
-        InputValidation.ValidateEncoderInputs(inputs, Config);
+        InputValidation.ValidateEncoderInputs(inputs, DistilBertConfig);
         using var scope = NewDisposeScope();
         var hidden = embeddings.call(inputs.InputIds);
         var masks = BuildMasks(inputs.AttentionMask, hidden.dtype);

@@ -21,7 +21,14 @@ public abstract class DistilBertPreTrainedModel : PreTrainedModel
     }
 
     /// <inheritdoc />
-    public override DistilBertConfig Config => _config;
+    public override PretrainedConfig Config => _config;
+
+    /// <summary>The same configuration as <see cref="Config"/>, typed (HF's <c>model.config</c>).</summary>
+    /// <remarks>
+    /// Not a covariant override of <see cref="Config"/>: TorchSharp's <c>Module.to(...)</c> indexes members by name and
+    /// fails on the two same-named properties a covariant override produces.
+    /// </remarks>
+    public DistilBertConfig DistilBertConfig => _config;
 
     /// <inheritdoc />
     protected internal override string BaseModelPrefix => "distilbert";

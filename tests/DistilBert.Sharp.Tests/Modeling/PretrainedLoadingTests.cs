@@ -120,3 +120,21 @@ public class PretrainedLoadingTests
         Assert.Equal("keep me", File.ReadAllText(Path.Combine(target, "vocab.txt")));
     }
 }
+
+/// <summary>Options of FromPretrained that change where and how the weights live.</summary>
+public class PretrainedOptionsTests
+{
+    [SkippableFact]
+    public void Float64_load_runs_in_float64_and_still_matches_HF()
+    {
+        string path = SharedData.RequireFixture("distilbert-tiny-seqcls");
+        using var scope = NewDisposeScope();
+        using var golden = SafetensorsFile.Open(Path.Combine(path, "golden.safetensors"));
+        using var model = DistilBertForSequenceClassification.FromPretrained(path, new PretrainedOptions { DType = ScalarType.Float64 });
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
+        using var noGrad = no_grad();
+        var logits = model.call(new ModelInputs(golden.ReadTensor("input_ids"), golden.ReadTensor("attention_mask"))).Logits!;
+        Assert.Equal(ScalarType.Float64, logits.dtype);
+        TensorAssert.Close(golden.ReadTensor("logits"), logits, 1e-5, what: "float64 logits");
+    }
+}
