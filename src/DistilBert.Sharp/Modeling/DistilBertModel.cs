@@ -38,7 +38,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
     /// <summary>Encodes a batch; labels are ignored (the bare encoder has no loss).</summary>
     public override ModelOutput forward(ModelInputs inputs)
     {
-        InputValidation.ValidateEncoderInputs(inputs, DistilBertConfig);
+        InputValidation.ValidateEncoderInputs(inputs, DistilBertConfig, embeddings.WordEmbeddingWeight.device);
         using var scope = NewDisposeScope();
         var hidden = embeddings.call(inputs.InputIds);
         var masks = BuildMasks(inputs.AttentionMask, hidden.dtype);
