@@ -26,7 +26,10 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
         if (initialize) DistilBertInitializer.Initialize(this);
     }
 
-    /// <summary>Loads a DistilBERT checkpoint folder (or file); see <see cref="DistilBertPreTrainedModel.LoadPretrained{T}"/>.</summary>
+    /// <summary>
+    /// Loads a local HF model folder (or a <c>.safetensors</c> file with <c>config.json</c> beside it); a head checkpoint
+    /// loads too (its head weights are reported unexpected in <see cref="PreTrainedModel.LastLoadReport"/>).
+    /// </summary>
     public static DistilBertModel FromPretrained(string pathOrHubId, PretrainedOptions? options = null) =>
         LoadPretrained(pathOrHubId, options, c => new DistilBertModel(c));
 
