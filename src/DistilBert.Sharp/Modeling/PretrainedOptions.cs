@@ -1,3 +1,4 @@
+using DistilBert.Sharp.Hub;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
@@ -29,4 +30,29 @@ public sealed record PretrainedOptions
 
     /// <summary>Never touch the network; resolve Hub ids from the cache only.</summary>
     public bool Offline { get; init; }
+
+    /// <summary>
+    /// Advanced Hub settings (endpoint, token, HTTP handler, download progress). <see cref="Revision"/>,
+    /// <see cref="CacheDir"/> and <see cref="Offline"/> above take precedence when set.
+    /// </summary>
+    public HubOptions? Hub { get; init; }
+
+    /// <summary>The Hub settings these options imply.</summary>
+    internal HubOptions HubOptions()
+    {
+        var hub = Hub ?? new HubOptions();
+        return new HubOptions
+        {
+            Endpoint = hub.Endpoint,
+            Token = hub.Token,
+            CacheDir = CacheDir ?? hub.CacheDir,
+            Offline = Offline ? true : hub.Offline,
+            Revision = Revision ?? hub.Revision,
+            MaxResumeAttempts = hub.MaxResumeAttempts,
+            HttpMessageHandler = hub.HttpMessageHandler,
+            HttpClient = hub.HttpClient,
+            Progress = hub.Progress,
+            Logger = hub.Logger ?? Logger,
+        };
+    }
 }
