@@ -1,0 +1,117 @@
+using System.Text.Json;
+using DistilBert.Sharp.Tests.Infrastructure;
+using DistilBert.Sharp.Tokenization;
+
+namespace DistilBert.Sharp.Tests.Tokenization;
+
+/// <summary>Parity with HF transformers' DistilBertTokenizer on the golden fixtures (skipped without ../shared).</summary>
+public sealed class TokenizerFixtureTests
+{
+    private static (string Text, int[] Ids, string Source)[] ReadRows()
+    {
+        string path = SharedData.RequireFixture(Path.Combine("tokenizer", "distilbert-base-uncased.jsonl"));
+        return File.ReadLines(path).Where(l => l.Length > 0).Select(line =>
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            return (root.GetProperty("text").GetString()!, root.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+                root.GetProperty("source").GetString()!);
+        }).ToArray();
+    }
+
+    private static void AssertAllRowsMatch(DistilBertTokenizer tokenizer)
+    {
+        var rows = ReadRows();
+        Assert.Equal(445, rows.Length);
+        var failures = new List<string>();
+        foreach (var (text, ids, source) in rows)
+        {
+            int[] actual = tokenizer.EncodeToIds(text);
+            if (!actual.SequenceEqual(ids))
+                failures.Add($"[{source}] {JsonSerializer.Serialize(text)[..Math.Min(80, JsonSerializer.Serialize(text).Length)]}\n  expected {string.Join(",", ids.Take(40))}\n  actual   {string.Join(",", actual.Take(40))}");
+            // Encode (the full path with offsets) must agree with the ids-only path.
+            Assert.Equal(actual, tokenizer.Encode(text, new EncodeOptions { ReturnOffsets = true }).InputIds[0]);
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {rows.Length} rows differ from HF:\n" + string.Join("\n", failures.Take(20)));
+    }
+
+    [SkippableFact]
+    public void All_445_jsonl_rows_match_HF_ids_with_vocab_txt()
+    {
+        var tokenizer = DistilBertTokenizer.FromPretrained(SharedData.RequireModel("distilbert-base-uncased"));
+        AssertAllRowsMatch(tokenizer);
+    }
+
+    [SkippableFact]
+    public void Tokenizer_json_alone_gives_the_same_ids_as_vocab_txt()
+    {
+        string model = SharedData.RequireModel("distilbert-base-uncased");
+        using var temp = new TempDirectory();
+        File.Copy(Path.Combine(model, "tokenizer.json"), temp.Combine("tokenizer.json"));
+        var fromJson = DistilBertTokenizer.FromPretrained(temp.Path);
+        Assert.Equal(30522, fromJson.VocabSize);
+        Assert.True(fromJson.DoLowerCase);
+        AssertAllRowsMatch(fromJson);
+    }
+
+    [SkippableFact]
+    public void All_8_batch_cases_match_HF_ids_and_attention_masks()
+    {
+        var tokenizer = DistilBertTokenizer.FromPretrained(SharedData.RequireModel("distilbert-base-uncased"));
+        string path = SharedData.RequireFixture(Path.Combine("tokenizer", "batch-cases.json"));
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        int checkedCases = 0;
+        foreach (var testCase in doc.RootElement.EnumerateArray())
+        {
+            string name = testCase.GetProperty("name").GetString()!;
+            var args = testCase.GetProperty("args").EnumerateArray().Select(a => a.EnumerateArray().Select(t => t.GetString()!).ToArray()).ToArray();
+            var options = ToOptions(testCase.GetProperty("kwargs"));
+            var encoding = args.Length == 2 ? tokenizer.EncodeBatch(args[0], args[1], options) : tokenizer.EncodeBatch(args[0], options);
+            Assert.True(Matrix(testCase, "input_ids").SequenceEqual(encoding.InputIds, ArrayComparer), $"{name}: input_ids differ");
+            Assert.True(Matrix(testCase, "attention_mask").SequenceEqual(encoding.AttentionMask, ArrayComparer), $"{name}: attention_mask differs");
+            checkedCases++;
+        }
+        Assert.Equal(8, checkedCases);
+    }
+
+    private static EncodeOptions ToOptions(JsonElement kwargs)
+    {
+        var options = new EncodeOptions();
+        foreach (var property in kwargs.EnumerateObject())
+        {
+            var v = property.Value;
+            options = property.Name switch
+            {
+                "padding" => options with
+                {
+                    Padding = v.ValueKind == JsonValueKind.True || v.GetString() == "longest" ? PaddingStrategy.Longest
+                        : v.ValueKind == JsonValueKind.False ? PaddingStrategy.None
+                        : v.GetString() == "max_length" ? PaddingStrategy.MaxLength : throw new NotSupportedException(v.ToString()),
+                },
+                "truncation" => options with
+                {
+                    Truncation = v.ValueKind == JsonValueKind.True ? TruncationStrategy.LongestFirst
+                        : v.ValueKind == JsonValueKind.False ? TruncationStrategy.None
+                        : v.GetString() switch
+                        {
+                            "longest_first" => TruncationStrategy.LongestFirst,
+                            "only_first" => TruncationStrategy.OnlyFirst,
+                            "only_second" => TruncationStrategy.OnlySecond,
+                            _ => throw new NotSupportedException(v.ToString()),
+                        },
+                },
+                "max_length" => options with { MaxLength = v.GetInt32() },
+                "pad_to_multiple_of" => options with { PadToMultipleOf = v.GetInt32() },
+                "add_special_tokens" => options with { AddSpecialTokens = v.GetBoolean() },
+                _ => throw new NotSupportedException($"kwarg {property.Name}"),
+            };
+        }
+        return options;
+    }
+
+    private static int[][] Matrix(JsonElement testCase, string key) =>
+        testCase.GetProperty(key).EnumerateArray().Select(r => r.EnumerateArray().Select(e => e.GetInt32()).ToArray()).ToArray();
+
+    private static readonly IEqualityComparer<int[]> ArrayComparer =
+        EqualityComparer<int[]>.Create((a, b) => a!.SequenceEqual(b!), a => a.Length);
+}
