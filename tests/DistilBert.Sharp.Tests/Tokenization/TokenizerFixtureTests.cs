@@ -74,6 +74,51 @@ public sealed class TokenizerFixtureTests
         Assert.Equal(8, checkedCases);
     }
 
+    [SkippableFact]
+    public void SavePretrained_of_the_real_tokenizer_writes_the_same_vocab_txt_and_config()
+    {
+        string model = SharedData.RequireModel("distilbert-base-uncased");
+        using var temp = new TempDirectory();
+        var tokenizer = DistilBertTokenizer.FromPretrained(model);
+        tokenizer.SavePretrained(temp.Path);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(model, "vocab.txt")), File.ReadAllBytes(temp.Combine("vocab.txt")));
+        using var original = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "tokenizer_config.json")));
+        using var saved = JsonDocument.Parse(File.ReadAllText(temp.Combine("tokenizer_config.json")));
+        foreach (var property in original.RootElement.EnumerateObject())
+            Assert.Equal(property.Value.GetRawText(), saved.RootElement.GetProperty(property.Name).GetRawText());
+    }
+
+    [SkippableFact]
+    public void Offsets_of_every_fixture_token_cover_the_original_characters_it_came_from()
+    {
+        var tokenizer = DistilBertTokenizer.FromPretrained(SharedData.RequireModel("distilbert-base-uncased"));
+        foreach (var (text, _, _) in ReadRows())
+        {
+            var encoding = tokenizer.Encode(text, new EncodeOptions { ReturnOffsets = true });
+            var tokens = tokenizer.ConvertIdsToTokens(encoding.InputIds[0]);
+            for (int k = 1; k < tokens.Count - 1; k++)
+            {
+                var (start, end) = encoding.Offsets![0][k];
+                Assert.True(start < end && end <= text.Length, $"{text}: token {k} has offsets ({start}, {end})");
+                if (tokens[k] == "[UNK]" || tokens[k].StartsWith('[')) continue;
+                // Independent check: HF's normalization applied to the original slice gives back the token text (or
+                // contains it, when one original char decomposes into several pieces, e.g. a Hangul syllable into jamo).
+                string piece = tokens[k].StartsWith("##", StringComparison.Ordinal) ? tokens[k][2..] : tokens[k];
+                string normalized = NormalizeLikeHf(text[start..end]);
+                if (end - start > 1 || normalized.Length == piece.Length) Assert.Equal(piece, normalized);
+                else Assert.Contains(piece, normalized, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static string NormalizeLikeHf(string slice)
+    {
+        var kept = slice.Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) is not
+            (System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format));
+        string decomposed = string.Concat(kept).ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormD);
+        return string.Concat(decomposed.Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark));
+    }
+
     private static EncodeOptions ToOptions(JsonElement kwargs)
     {
         var options = new EncodeOptions();
