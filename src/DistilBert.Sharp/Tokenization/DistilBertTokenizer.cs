@@ -182,15 +182,13 @@ public sealed class DistilBertTokenizer
         {
             string text = texts[i] ?? throw new ArgumentNullException(nameof(texts), $"Text {i} is null.");
             string? pair = pairs is null ? null : pairs[i] ?? throw new ArgumentNullException(nameof(pairs), $"Text pair {i} is null.");
-            var buffer = TokenBuffer.Rent();
-            _encoder.Encode(text, buffer);
-            var first = TextTokens.From(buffer);
-            TextTokens? second = null;
+            var first = TokenBuffer.Rent(0);
+            _encoder.Encode(text, first);
+            TokenBuffer? second = null;
             if (pair is not null)
             {
-                buffer = TokenBuffer.Rent();
-                _encoder.Encode(pair, buffer);
-                second = TextTokens.From(buffer);
+                second = TokenBuffer.Rent(1);
+                _encoder.Encode(pair, second);
             }
             rows[i] = _builder.Build(first, second, options, truncateTo, i);
         }
@@ -217,11 +215,15 @@ public sealed class DistilBertTokenizer
         if (_builder.PaddedLength(options, rows) is int length)
             for (int i = 0; i < rows.Length; i++) rows[i] = _builder.Pad(rows[i], length, out masks[i]);
         else
-            for (int i = 0; i < rows.Length; i++) masks[i] = Enumerable.Repeat(1, rows[i].Ids.Length).ToArray();
+            for (int i = 0; i < rows.Length; i++)
+            {
+                masks[i] = new int[rows[i].Ids.Length];
+                masks[i].AsSpan().Fill(1);
+            }
         return new BatchEncoding(
             rows.Select(r => r.Ids).ToArray(), masks,
-            options.ReturnTokenTypeIds ? rows.Select(r => r.TypeIds).ToArray() : null,
-            options.ReturnSpecialTokensMask ? rows.Select(r => r.SpecialMask).ToArray() : null,
-            options.ReturnOffsets ? rows.Select(r => r.Offsets).ToArray() : null);
+            options.ReturnTokenTypeIds ? rows.Select(r => r.TypeIds!).ToArray() : null,
+            options.ReturnSpecialTokensMask ? rows.Select(r => r.SpecialMask!).ToArray() : null,
+            options.ReturnOffsets ? rows.Select(r => r.Offsets!).ToArray() : null);
     }
 }

@@ -1,21 +1,10 @@
 namespace DistilBert.Sharp.Tokenization;
 
-/// <summary>One text's tokens (no special tokens) with their character ranges.</summary>
-internal readonly record struct TextTokens(int[] Ids, int[] Starts, int[] Ends)
-{
-    public int Length => Ids.Length;
+/// <summary>The part [Start, Start + Count) of one text's tokens that survives truncation.</summary>
+internal readonly record struct TokenRange(int Start, int Count);
 
-    public static TextTokens From(TokenBuffer buffer) => new(
-        buffer.Ids.AsSpan(0, buffer.Count).ToArray(), buffer.Starts.AsSpan(0, buffer.Count).ToArray(),
-        buffer.Ends.AsSpan(0, buffer.Count).ToArray());
-
-    /// <summary>The tokens in [start, start + count).</summary>
-    public TextTokens Slice(int start, int count) =>
-        new(Ids.AsSpan(start, count).ToArray(), Starts.AsSpan(start, count).ToArray(), Ends.AsSpan(start, count).ToArray());
-}
-
-/// <summary>One row before padding.</summary>
-internal sealed record EncodedRow(int[] Ids, int[] TypeIds, int[] SpecialMask, (int Start, int End)[] Offsets);
+/// <summary>One row before padding; the optional arrays exist only when the caller asked for them.</summary>
+internal sealed record EncodedRow(int[] Ids, int[]? TypeIds, int[]? SpecialMask, (int Start, int End)[]? Offsets);
 
 /// <summary>
 /// HF's <c>prepare_for_model</c> and <c>pad</c>: validates the option combination, truncates, adds [CLS]/[SEP], and
@@ -51,38 +40,47 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
     }
 
     /// <summary>Truncates (when <paramref name="truncateTo"/> is set) and adds special tokens.</summary>
-    public EncodedRow Build(TextTokens first, TextTokens? second, EncodeOptions options, int? truncateTo, int rowIndex)
+    public EncodedRow Build(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int? truncateTo, int rowIndex)
     {
+        var first = new TokenRange(0, firstText.Count);
+        TokenRange? second = secondText is null ? null : new TokenRange(0, secondText.Count);
         if (truncateTo is int maxLength)
         {
-            int excess = first.Length + (second?.Length ?? 0) + SpecialCount(options, second is not null) - maxLength;
+            int excess = first.Count + (second?.Count ?? 0) + SpecialCount(options, second is not null) - maxLength;
             if (excess > 0) (first, second) = Truncate(first, second, excess, options, rowIndex);
         }
         bool specials = options.AddSpecialTokens;
-        int length = first.Length + (second?.Length ?? 0) + SpecialCount(options, second is not null);
+        int length = first.Count + (second?.Count ?? 0) + SpecialCount(options, second is not null);
         var ids = new int[length];
-        var types = new int[length];
-        var special = new int[length];
-        var offsets = new (int, int)[length];
+        int[]? types = options.ReturnTokenTypeIds ? new int[length] : null;
+        int[]? special = options.ReturnSpecialTokensMask ? new int[length] : null;
+        var offsets = options.ReturnOffsets ? new (int, int)[length] : null;
         int at = 0;
-        if (specials) { ids[at] = clsId; special[at++] = 1; }
-        Copy(first, 0);
-        if (specials) { ids[at] = sepId; special[at++] = 1; }
-        if (second is TextTokens pair)
+        if (specials) AddSpecial(clsId, 0);
+        Copy(firstText, first, 0);
+        if (specials) AddSpecial(sepId, 0);
+        if (second is TokenRange pair)
         {
-            Copy(pair, 1);
-            if (specials) { ids[at] = sepId; types[at] = 1; special[at++] = 1; }
+            Copy(secondText!, pair, 1);
+            if (specials) AddSpecial(sepId, 1);
         }
         return new EncodedRow(ids, types, special, offsets);
 
-        void Copy(TextTokens tokens, int type)
+        void AddSpecial(int id, int type)
         {
-            for (int k = 0; k < tokens.Length; k++, at++)
-            {
-                ids[at] = tokens.Ids[k];
-                types[at] = type;
-                offsets[at] = (tokens.Starts[k], tokens.Ends[k]);
-            }
+            ids[at] = id;
+            if (types is not null) types[at] = type;
+            if (special is not null) special[at] = 1;
+            at++;
+        }
+
+        void Copy(TokenBuffer buffer, TokenRange range, int type)
+        {
+            buffer.Ids.AsSpan(range.Start, range.Count).CopyTo(ids.AsSpan(at));
+            if (types is not null) types.AsSpan(at, range.Count).Fill(type);
+            if (offsets is not null)
+                for (int k = 0; k < range.Count; k++) offsets[at + k] = (buffer.Starts[range.Start + k], buffer.Ends[range.Start + k]);
+            at += range.Count;
         }
     }
 
@@ -109,48 +107,51 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         var ids = new int[length];
         row.Ids.CopyTo(ids, 0);
         ids.AsSpan(real).Fill(padId);
-        var types = new int[length];
-        row.TypeIds.CopyTo(types, 0);
-        var special = new int[length];
-        row.SpecialMask.CopyTo(special, 0);
-        special.AsSpan(real).Fill(1);
-        var offsets = new (int, int)[length];
-        row.Offsets.CopyTo(offsets, 0);
+        int[]? types = row.TypeIds is null ? null : new int[length];
+        row.TypeIds?.CopyTo(types!, 0);
+        int[]? special = row.SpecialMask is null ? null : new int[length];
+        if (special is not null)
+        {
+            row.SpecialMask!.CopyTo(special, 0);
+            special.AsSpan(real).Fill(1);
+        }
+        var offsets = row.Offsets is null ? null : new (int, int)[length];
+        row.Offsets?.CopyTo(offsets!, 0);
         return new EncodedRow(ids, types, special, offsets);
     }
 
     private static int SpecialCount(EncodeOptions options, bool isPair) => options.AddSpecialTokens ? (isPair ? 3 : 2) : 0;
 
-    private static (TextTokens, TextTokens?) Truncate(TextTokens first, TextTokens? second, int excess, EncodeOptions options, int row)
+    private static (TokenRange, TokenRange?) Truncate(TokenRange first, TokenRange? second, int excess, EncodeOptions options, int row)
     {
         var strategy = options.Truncation;
         if (strategy == TruncationStrategy.OnlyFirst || (strategy == TruncationStrategy.LongestFirst && second is null))
         {
             // HF requires the truncated text to keep at least one token (it logs an error and leaves it uncut otherwise).
-            if (first.Length <= excess) throw TooShort(row, "first", first.Length, excess);
+            if (first.Count <= excess) throw TooShort(row, "first", first.Count, excess);
             return (Cut(first, excess, options.TruncationSide), second);
         }
         if (strategy == TruncationStrategy.OnlySecond)
         {
             var pair = second!.Value;
-            if (pair.Length <= excess) throw TooShort(row, "second", pair.Length, excess);
+            if (pair.Count <= excess) throw TooShort(row, "second", pair.Count, excess);
             return (first, Cut(pair, excess, options.TruncationSide));
         }
         // LongestFirst on a pair: remove one token at a time from the longer text, the second one on ties (HF's loop).
-        int a = first.Length, b = second!.Value.Length;
+        int a = first.Count, b = second!.Value.Count;
         for (int k = 0; k < excess; k++)
         {
             if (a > b) a--;
             else b--;
         }
-        if (b < 0) throw TooShort(row, "pair", first.Length + second.Value.Length, excess);
-        return (Cut(first, first.Length - a, options.TruncationSide), Cut(second.Value, second.Value.Length - b, options.TruncationSide));
+        if (b < 0) throw TooShort(row, "pair", first.Count + second.Value.Count, excess);
+        return (Cut(first, first.Count - a, options.TruncationSide), Cut(second.Value, second.Value.Count - b, options.TruncationSide));
     }
 
-    private static TextTokens Cut(TextTokens tokens, int remove, TruncationSide side) => side switch
+    private static TokenRange Cut(TokenRange tokens, int remove, TruncationSide side) => side switch
     {
-        TruncationSide.Left => tokens.Slice(remove, tokens.Length - remove),
-        _ => tokens.Slice(0, tokens.Length - remove),
+        TruncationSide.Left => new TokenRange(tokens.Start + remove, tokens.Count - remove),
+        _ => new TokenRange(tokens.Start, tokens.Count - remove),
     };
 
     private static ArgumentException TooShort(int row, string which, int length, int excess) => new(

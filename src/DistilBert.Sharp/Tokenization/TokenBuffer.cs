@@ -6,7 +6,8 @@ namespace DistilBert.Sharp.Tokenization;
 /// </summary>
 internal sealed class TokenBuffer
 {
-    [ThreadStatic] private static TokenBuffer? _perThread;
+    [ThreadStatic] private static TokenBuffer? _first;
+    [ThreadStatic] private static TokenBuffer? _second;
 
     public int[] Ids = new int[512];
     public int[] Starts = new int[512];
@@ -18,10 +19,10 @@ internal sealed class TokenBuffer
     public int[] WordEnds = new int[128];
     public int WordLength;
 
-    /// <summary>The calling thread's buffer, cleared.</summary>
-    public static TokenBuffer Rent()
+    /// <summary>One of the calling thread's two buffers (0: first text, 1: second text of a pair), cleared.</summary>
+    public static TokenBuffer Rent(int slot = 0)
     {
-        var buffer = _perThread ??= new TokenBuffer();
+        var buffer = slot == 0 ? _first ??= new TokenBuffer() : _second ??= new TokenBuffer();
         buffer.Count = 0;
         buffer.WordLength = 0;
         return buffer;
