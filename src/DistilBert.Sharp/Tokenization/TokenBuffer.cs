@@ -48,6 +48,12 @@ internal sealed class TokenBuffer
         WordLength++;
     }
 
+    /// <summary>Makes <see cref="Word"/> hold at least <paramref name="length"/> chars (used as scratch when the word is empty).</summary>
+    public void EnsureWordCapacity(int length)
+    {
+        while (Word.Length < length) GrowWord();
+    }
+
     /// <summary>Copies the ids out.</summary>
     public int[] IdsToArray() => Ids.AsSpan(0, Count).ToArray();
 

@@ -86,6 +86,9 @@ internal sealed class WordPieceEncoder
                 // ASCII fast path: normalization is at most a lowercase, classes come from the table.
                 switch (CharClassifier.Classify(c))
                 {
+                    case CharClass.Word when output.WordLength == 0:
+                        i = EncodeAsciiRun(text, i, end, lowercase, output);
+                        continue;
                     case CharClass.Word:
                         output.AppendToWord(lowercase && (uint)(c - 'A') <= 'Z' - 'A' ? (char)(c | 0x20) : c, i, i + 1);
                         break;
@@ -151,14 +154,63 @@ internal sealed class WordPieceEncoder
         FlushWord(output);
     }
 
-    /// <summary>WordPiece on the assembled word: greedy longest match first; one unmatched piece makes it [UNK].</summary>
+    /// <summary>
+    /// The common case, a run of ASCII letters/digits that starts a word: when the run also ends the word (followed by
+    /// an ASCII space or punctuation, or the end), WordPiece runs on the text itself (or a lowercased copy), and offsets
+    /// are the run's positions, so nothing is copied per char. Otherwise the run is appended to the word buffer.
+    /// </summary>
+    /// <returns>The index after the run.</returns>
+    private int EncodeAsciiRun(string text, int i, int end, bool lowercase, TokenBuffer output)
+    {
+        int j = i;
+        bool upper = false;
+        while (j < end)
+        {
+            char d = text[j];
+            if (d >= 0x80 || CharClassifier.Classify(d) != CharClass.Word) break;
+            upper |= (uint)(d - 'A') <= 'Z' - 'A';
+            j++;
+        }
+        bool wordEnds = j == end || (text[j] < 0x80 && CharClassifier.Classify(text[j]) is CharClass.Separator or CharClass.Punctuation);
+        if (wordEnds)
+        {
+            ReadOnlySpan<char> word = text.AsSpan(i, j - i);
+            if (upper && lowercase)
+            {
+                output.EnsureWordCapacity(word.Length);
+                Ascii.ToLower(word, output.Word, out _);
+                word = output.Word.AsSpan(0, j - i);
+            }
+            WordPiece(word, output, null, null, i);
+            return j;
+        }
+        for (int k = i; k < j; k++)
+        {
+            char d = text[k];
+            output.AppendToWord(lowercase && (uint)(d - 'A') <= 'Z' - 'A' ? (char)(d | 0x20) : d, k, k + 1);
+        }
+        return j;
+    }
+
+    /// <summary>Runs WordPiece on the word assembled in the buffer, then clears it.</summary>
     private void FlushWord(TokenBuffer output)
     {
         int length = output.WordLength;
         if (length == 0) return;
         output.WordLength = 0;
-        ReadOnlySpan<char> word = output.Word.AsSpan(0, length);
-        int wordStart = output.WordStarts[0], wordEnd = output.WordEnds[length - 1];
+        WordPiece(output.Word.AsSpan(0, length), output, output.WordStarts, output.WordEnds, 0);
+    }
+
+    /// <summary>
+    /// WordPiece on one word: greedy longest match first; one unmatched piece makes the whole word [UNK]. Piece offsets
+    /// come from <paramref name="starts"/>/<paramref name="ends"/> per char, or are <paramref name="baseOffset"/> + index
+    /// when those are null (the word is a contiguous slice of the text).
+    /// </summary>
+    private void WordPiece(ReadOnlySpan<char> word, TokenBuffer output, int[]? starts, int[]? ends, int baseOffset)
+    {
+        int length = word.Length;
+        int wordStart = starts is null ? baseOffset : starts[0];
+        int wordEnd = ends is null ? baseOffset + length : ends[length - 1];
 
         // HF counts code points against max_input_chars_per_word (100).
         if (length > _maxInputCharsPerWord && CountCodePoints(word) > _maxInputCharsPerWord)
@@ -186,7 +238,8 @@ internal sealed class WordPieceEncoder
                 output.Add(_unkId, wordStart, wordEnd);
                 return;
             }
-            output.Add(id, output.WordStarts[pieceStart], output.WordEnds[pieceEnd - 1]);
+            if (starts is null) output.Add(id, baseOffset + pieceStart, baseOffset + pieceEnd);
+            else output.Add(id, starts[pieceStart], ends![pieceEnd - 1]);
             pieceStart = pieceEnd;
         }
     }

@@ -12,8 +12,8 @@ namespace DistilBert.Sharp.Tokenization;
 internal sealed class WordPieceVocabulary
 {
     private readonly Dictionary<string, int> _tokenToId;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _wholeLookup;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuationLookup;
+    private readonly SpanIdMap _wholeLookup;
+    private readonly SpanIdMap _continuationLookup;
     private readonly string?[] _idToToken;
 
     private WordPieceVocabulary(IEnumerable<KeyValuePair<string, int>> entries, string continuationPrefix, string source)
@@ -40,8 +40,8 @@ internal sealed class WordPieceVocabulary
             }
             MaxTokenLength = Math.Max(MaxTokenLength, token.Length);
         }
-        _wholeLookup = _tokenToId.GetAlternateLookup<ReadOnlySpan<char>>();
-        _continuationLookup = continuations.GetAlternateLookup<ReadOnlySpan<char>>();
+        _wholeLookup = new SpanIdMap(_tokenToId.Where(e => e.Key.Length > 0).ToArray());
+        _continuationLookup = new SpanIdMap(continuations);
     }
 
     /// <summary>The prefix of continuation pieces ("##").</summary>
@@ -69,11 +69,10 @@ internal sealed class WordPieceVocabulary
         new(entries, continuationPrefix, source);
 
     /// <summary>Looks up a whole token (a word-initial piece), or -1.</summary>
-    public int Lookup(ReadOnlySpan<char> token) => _wholeLookup.TryGetValue(token, out int id) ? id : -1;
+    public int Lookup(ReadOnlySpan<char> token) => _wholeLookup.Find(token);
 
     /// <summary>Looks up a continuation piece given without its prefix, or -1.</summary>
-    public int LookupContinuation(ReadOnlySpan<char> pieceWithoutPrefix) =>
-        _continuationLookup.TryGetValue(pieceWithoutPrefix, out int id) ? id : -1;
+    public int LookupContinuation(ReadOnlySpan<char> pieceWithoutPrefix) => _continuationLookup.Find(pieceWithoutPrefix);
 
     /// <summary>The id of a token string, or null.</summary>
     public int? TryGetId(string token) => _tokenToId.TryGetValue(token, out int id) ? id : null;
