@@ -165,7 +165,9 @@ public sealed class DistilBertTokenizer
     public string Decode(IEnumerable<long> ids, bool skipSpecialTokens = false, bool? cleanUpTokenizationSpaces = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return Decode(ids.Select(id => id is < int.MinValue or > int.MaxValue ? -1 : (int)id), skipSpecialTokens, cleanUpTokenizationSpaces);
+        return Decode(ids.Select(id => id is < 0 or > int.MaxValue
+            ? throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is not in the vocabulary (size {_vocab.Size}).")
+            : (int)id), skipSpecialTokens, cleanUpTokenizationSpaces);
     }
 
     private string TokenOf(int id) => _vocab.TryGetToken(id)
@@ -177,11 +179,17 @@ public sealed class DistilBertTokenizer
     private BatchEncoding EncodeCore(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, EncodeOptions options, CancellationToken ct)
     {
         int? truncateTo = _builder.Validate(options, pairs is not null);
+        // Null checks up front, so a bad row fails with a plain ArgumentNullException rather than from inside Parallel.For.
+        for (int i = 0; i < texts.Count; i++)
+        {
+            if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null.");
+            if (pairs is not null && pairs[i] is null) throw new ArgumentNullException(nameof(pairs), $"Text pair {i} is null.");
+        }
         var rows = new EncodedRow[texts.Count];
         void EncodeRow(int i)
         {
-            string text = texts[i] ?? throw new ArgumentNullException(nameof(texts), $"Text {i} is null.");
-            string? pair = pairs is null ? null : pairs[i] ?? throw new ArgumentNullException(nameof(pairs), $"Text pair {i} is null.");
+            string text = texts[i];
+            string? pair = pairs?[i];
             var first = TokenBuffer.Rent(0);
             _encoder.Encode(text, first);
             TokenBuffer? second = null;
@@ -196,7 +204,18 @@ public sealed class DistilBertTokenizer
         // Rows are independent; large batches use every core. Each row lands at its own index, so the output order
         // (and content) is the same as a sequential run.
         if (texts.Count >= ParallelThreshold && Environment.ProcessorCount > 1)
-            Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = ct }, EncodeRow);
+        {
+            try
+            {
+                Parallel.For(0, texts.Count, new ParallelOptions { CancellationToken = ct }, EncodeRow);
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1 && ex.InnerExceptions[0] is ArgumentException)
+            {
+                // Surface the row's own error (e.g. truncation impossible) as the sequential path would.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+                throw;
+            }
+        }
         else
             for (int i = 0; i < texts.Count; i++)
             {

@@ -92,6 +92,11 @@ public sealed class EncodeOptionsTests : IDisposable
         Assert.Throws<ArgumentNullException>(() => _tokenizer.Encode(null!));
         Assert.Throws<ArgumentNullException>(() => _tokenizer.EncodeToIds(null!));
         Assert.Throws<ArgumentNullException>(() => _tokenizer.EncodeBatch(["a", null!]));
+        string[] many = [.. Enumerable.Repeat("a", 100), null!];
+        Assert.Throws<ArgumentNullException>(() => _tokenizer.EncodeBatch(many));
+        // A row that cannot be truncated fails with the same ArgumentException in a parallel batch.
+        string[] firsts = Enumerable.Repeat("a b c", 100).ToArray(), seconds = Enumerable.Repeat("hello world", 100).ToArray();
+        Assert.Throws<ArgumentException>(() => _tokenizer.EncodeBatch(firsts, seconds, new EncodeOptions { Truncation = TruncationStrategy.OnlySecond, MaxLength = 5 }));
         Assert.Throws<ArgumentException>(() => _tokenizer.EncodeBatch(["a"], ["b", "c"]));
         var tooSmall = Assert.Throws<ArgumentException>(() => _tokenizer.Encode("a", "b", new EncodeOptions { Truncation = TruncationStrategy.LongestFirst, MaxLength = 3 }));
         Assert.Contains("special tokens", tooSmall.Message);
