@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace DistilBert.Sharp.Tokenization;
@@ -15,6 +16,9 @@ namespace DistilBert.Sharp.Tokenization;
 /// </remarks>
 internal sealed class WordPieceEncoder
 {
+    private static readonly SearchValues<char> AsciiLettersAndDigits =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     private readonly WordPieceVocabulary _vocab;
     private readonly CharNormalizer _normalizer;
     private readonly SpecialTokenMatcher _specials;
@@ -162,15 +166,10 @@ internal sealed class WordPieceEncoder
     /// <returns>The index after the run.</returns>
     private int EncodeAsciiRun(string text, int i, int end, bool lowercase, TokenBuffer output)
     {
-        int j = i;
-        bool upper = false;
-        while (j < end)
-        {
-            char d = text[j];
-            if (d >= 0x80 || CharClassifier.Classify(d) != CharClass.Word) break;
-            upper |= (uint)(d - 'A') <= 'Z' - 'A';
-            j++;
-        }
+        // In ASCII, HF's word chars are exactly letters and digits (every other printable char is punctuation).
+        int run = text.AsSpan(i, end - i).IndexOfAnyExcept(AsciiLettersAndDigits);
+        int j = run < 0 ? end : i + run;
+        bool upper = text.AsSpan(i, j - i).ContainsAnyInRange('A', 'Z');
         bool wordEnds = j == end || (text[j] < 0x80 && CharClassifier.Classify(text[j]) is CharClass.Separator or CharClass.Punctuation);
         if (wordEnds)
         {
