@@ -32,12 +32,19 @@ public static class TokenizerComparison
         // Parity first: how many reviews get the same ids from both (FastBertTokenizer is not HF-exact on every text).
         int maxTokens = texts.Max(t => ours.EncodeToIds(t).Length) + 16;
         long ourTokens = 0, sameIds = 0;
+        int examples = 0;
         foreach (string text in texts)
         {
             int[] a = ours.EncodeToIds(text);
             ourTokens += a.Length;
             var (ids, _, _) = fast.Encode(text, maximumTokens: maxTokens);
-            if (ids.Length == a.Length && ids.Span.SequenceEqual(Array.ConvertAll(a, x => (long)x))) sameIds++;
+            long[] b = ids.ToArray();
+            if (b.AsSpan().SequenceEqual(Array.ConvertAll(a, x => (long)x))) { sameIds++; continue; }
+            if (examples++ >= 3) continue;
+            int at = 0;
+            while (at < a.Length && at < b.Length && a[at] == b[at]) at++;
+            Console.WriteLine($"  differs at token {at}: ours [{string.Join(" ", ours.ConvertIdsToTokens(a.Skip(Math.Max(0, at - 2)).Take(5)))}] " +
+                              $"FastBertTokenizer [{string.Join(" ", ours.ConvertIdsToTokens(b.Skip(Math.Max(0, at - 2)).Take(5).Select(x => (int)x)))}]");
         }
         Console.WriteLine($"Tokens (ours, with [CLS]/[SEP]): {ourTokens:N0}; longest review {maxTokens - 16} tokens; identical ids from FastBertTokenizer on {sameIds:N0} of {texts.Length:N0} reviews");
 
