@@ -130,6 +130,36 @@ public sealed class DistilBertTokenizer
         return buffer.IdsToArray();
     }
 
+    /// <summary>
+    /// Turns texts tokenized earlier with <see cref="EncodeToIds"/>(text, addSpecialTokens: false) into a batch:
+    /// special tokens, truncation and padding exactly as <see cref="EncodeBatch(IReadOnlyList{string}, EncodeOptions?, CancellationToken)"/>
+    /// would apply them to the texts (HF's <c>prepare_for_model</c> + <c>pad</c>). Lets a data collator tokenize a corpus
+    /// once and build each batch cheaply. Offsets are not available here.
+    /// </summary>
+    /// <exception cref="ArgumentException">Offsets were requested, or an id is outside the vocabulary.</exception>
+    public BatchEncoding PrepareForModel(IReadOnlyList<int[]> tokenIds, EncodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        options ??= EncodeOptions.Default;
+        if (options.ReturnOffsets)
+            throw new ArgumentException("ReturnOffsets needs the texts; use EncodeBatch for offsets.", nameof(options));
+        int? truncateTo = _builder.Validate(options, isPair: false);
+        var rows = new EncodedRow[tokenIds.Count];
+        var buffer = TokenBuffer.Rent(0);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int[] ids = tokenIds[i] ?? throw new ArgumentNullException(nameof(tokenIds), $"Row {i} is null.");
+            foreach (int id in ids)
+            {
+                if ((uint)id >= (uint)_vocab.Size)
+                    throw new ArgumentException($"Row {i} has token id {id}, outside the vocabulary (size {_vocab.Size}).", nameof(tokenIds));
+            }
+            buffer.Load(ids);
+            rows[i] = _builder.Build(buffer, null, options, truncateTo, i);
+        }
+        return Assemble(rows, options);
+    }
+
     /// <summary>The WordPiece tokens of a text, without special tokens (HF <c>tokenize</c>).</summary>
     public IReadOnlyList<string> Tokenize(string text) => ConvertIdsToTokens(EncodeToIds(text, addSpecialTokens: false));
 

@@ -48,6 +48,16 @@ internal sealed class TokenBuffer
         WordLength++;
     }
 
+    /// <summary>Fills the buffer with already-tokenized ids (offsets unknown, left as 0).</summary>
+    public void Load(ReadOnlySpan<int> ids)
+    {
+        while (Ids.Length < ids.Length) GrowTokens();
+        ids.CopyTo(Ids);
+        Starts.AsSpan(0, ids.Length).Clear();
+        Ends.AsSpan(0, ids.Length).Clear();
+        Count = ids.Length;
+    }
+
     /// <summary>Makes <see cref="Word"/> hold at least <paramref name="length"/> chars (used as scratch when the word is empty).</summary>
     public void EnsureWordCapacity(int length)
     {

@@ -152,4 +152,26 @@ public sealed class EncodeOptionsTests : IDisposable
         var ragged = _tokenizer.EncodeBatch(["a", "a b c"]);
         Assert.Contains("Padding", Assert.Throws<InvalidOperationException>(() => ragged.ToTensors()).Message);
     }
+
+    public static TheoryData<EncodeOptions> BatchOptions() =>
+    [
+        new EncodeOptions(),
+        new EncodeOptions { Padding = PaddingStrategy.Longest, PadToMultipleOf = 8, ReturnSpecialTokensMask = true },
+        new EncodeOptions { Truncation = TruncationStrategy.LongestFirst, MaxLength = 6, Padding = PaddingStrategy.MaxLength, ReturnTokenTypeIds = true },
+        new EncodeOptions { Truncation = TruncationStrategy.LongestFirst, MaxLength = 5, TruncationSide = TruncationSide.Left, AddSpecialTokens = false },
+    ];
+
+    [Theory]
+    [MemberData(nameof(BatchOptions))]
+    public void PrepareForModel_on_pretokenized_ids_equals_EncodeBatch_on_the_texts(EncodeOptions options)
+    {
+        string[] texts = ["Hello, world!", "unaffable playing a b c hello world", "", "中文 cafe"];
+        var expected = _tokenizer.EncodeBatch(texts, options);
+        var actual = _tokenizer.PrepareForModel(texts.Select(t => _tokenizer.EncodeToIds(t, addSpecialTokens: false)).ToArray(), options);
+        Assert.Equal(expected.InputIds, actual.InputIds);
+        Assert.Equal(expected.AttentionMask, actual.AttentionMask);
+        Assert.Equal(expected.TokenTypeIds, actual.TokenTypeIds);
+        Assert.Equal(expected.SpecialTokensMask, actual.SpecialTokensMask);
+        Assert.Throws<ArgumentException>(() => _tokenizer.PrepareForModel([[5, 999]]));
+    }
 }
