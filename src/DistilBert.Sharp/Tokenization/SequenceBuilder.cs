@@ -1,7 +1,13 @@
 namespace DistilBert.Sharp.Tokenization;
 
-/// <summary>The part [Start, Start + Count) of one text's tokens that survives truncation.</summary>
-internal readonly record struct TokenRange(int Start, int Count);
+/// <summary>
+/// The tokens of one text that survive truncation: [Start, Start + Count), then [TailStart, TailStart + TailCount)
+/// (the second part is used only by head-and-tail truncation).
+/// </summary>
+internal readonly record struct TokenRange(int Start, int Count, int TailStart = 0, int TailCount = 0)
+{
+    public int Total => Count + TailCount;
+}
 
 /// <summary>One row before padding; the optional arrays exist only when the caller asked for them.</summary>
 internal sealed record EncodedRow(int[] Ids, int[]? TypeIds, int[]? SpecialMask, (int Start, int End)[]? Offsets);
@@ -26,6 +32,9 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
                 "set Truncation = LongestFirst to cut long texts, or Padding = MaxLength to pad to it.", nameof(options));
         if (options.Truncation == TruncationStrategy.OnlySecond && !isPair)
             throw new ArgumentException("Truncation = OnlySecond needs text pairs; use LongestFirst or OnlyFirst for single texts.", nameof(options));
+        if (options.HeadTokens is < 0) throw new ArgumentOutOfRangeException(nameof(options), $"HeadTokens must not be negative, got {options.HeadTokens}.");
+        if (options.HeadTokens is not null && options.TruncationSide != TruncationSide.HeadAndTail)
+            throw new ArgumentException("HeadTokens is only used with TruncationSide = HeadAndTail.", nameof(options));
         if (options.Truncation == TruncationStrategy.None) return null;
 
         int maxLength = options.MaxLength ?? modelMaxLength;
@@ -50,7 +59,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             if (excess > 0) (first, second) = Truncate(first, second, excess, options, rowIndex);
         }
         bool specials = options.AddSpecialTokens;
-        int length = first.Count + (second?.Count ?? 0) + SpecialCount(options, second is not null);
+        int length = first.Total + (second?.Total ?? 0) + SpecialCount(options, second is not null);
         var ids = new int[length];
         int[]? types = options.ReturnTokenTypeIds ? new int[length] : null;
         int[]? special = options.ReturnSpecialTokensMask ? new int[length] : null;
@@ -76,11 +85,17 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
 
         void Copy(TokenBuffer buffer, TokenRange range, int type)
         {
-            buffer.Ids.AsSpan(range.Start, range.Count).CopyTo(ids.AsSpan(at));
-            if (types is not null) types.AsSpan(at, range.Count).Fill(type);
+            CopyPart(buffer, range.Start, range.Count, type);
+            CopyPart(buffer, range.TailStart, range.TailCount, type);
+        }
+
+        void CopyPart(TokenBuffer buffer, int start, int count, int type)
+        {
+            buffer.Ids.AsSpan(start, count).CopyTo(ids.AsSpan(at));
+            if (types is not null) types.AsSpan(at, count).Fill(type);
             if (offsets is not null)
-                for (int k = 0; k < range.Count; k++) offsets[at + k] = (buffer.Starts[range.Start + k], buffer.Ends[range.Start + k]);
-            at += range.Count;
+                for (int k = 0; k < count; k++) offsets[at + k] = (buffer.Starts[start + k], buffer.Ends[start + k]);
+            at += count;
         }
     }
 
@@ -129,13 +144,13 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         {
             // HF requires the truncated text to keep at least one token (it logs an error and leaves it uncut otherwise).
             if (first.Count <= excess) throw TooShort(row, "first", first.Count, excess);
-            return (Cut(first, excess, options.TruncationSide), second);
+            return (Cut(first, excess, options), second);
         }
         if (strategy == TruncationStrategy.OnlySecond)
         {
             var pair = second!.Value;
             if (pair.Count <= excess) throw TooShort(row, "second", pair.Count, excess);
-            return (first, Cut(pair, excess, options.TruncationSide));
+            return (first, Cut(pair, excess, options));
         }
         // LongestFirst on a pair: remove one token at a time from the longer text, the second one on ties (HF's loop).
         int a = first.Count, b = second!.Value.Count;
@@ -145,14 +160,25 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             else b--;
         }
         if (b < 0) throw TooShort(row, "pair", first.Count + second.Value.Count, excess);
-        return (Cut(first, first.Count - a, options.TruncationSide), Cut(second.Value, second.Value.Count - b, options.TruncationSide));
+        return (Cut(first, first.Count - a, options), Cut(second.Value, second.Value.Count - b, options));
     }
 
-    private static TokenRange Cut(TokenRange tokens, int remove, TruncationSide side) => side switch
+    /// <summary>Removes <paramref name="remove"/> tokens from an untruncated range, on the requested side.</summary>
+    private static TokenRange Cut(TokenRange tokens, int remove, EncodeOptions options)
     {
-        TruncationSide.Left => new TokenRange(tokens.Start + remove, tokens.Count - remove),
-        _ => new TokenRange(tokens.Start, tokens.Count - remove),
-    };
+        int keep = tokens.Count - remove;
+        switch (options.TruncationSide)
+        {
+            case TruncationSide.Left:
+                return new TokenRange(tokens.Start + remove, keep);
+            case TruncationSide.HeadAndTail:
+                int head = Math.Min(keep, options.HeadTokens ?? (keep + 3) / 4);
+                int tail = keep - head;
+                return new TokenRange(tokens.Start, head, tokens.Start + tokens.Count - tail, tail);
+            default:
+                return new TokenRange(tokens.Start, keep);
+        }
+    }
 
     private static ArgumentException TooShort(int row, string which, int length, int excess) => new(
         $"Row {row}: truncation must remove {excess} tokens but the {which} text has only {length}; " +

@@ -174,4 +174,19 @@ public sealed class EncodeOptionsTests : IDisposable
         Assert.Equal(expected.SpecialTokensMask, actual.SpecialTokensMask);
         Assert.Throws<ArgumentException>(() => _tokenizer.PrepareForModel([[5, 999]]));
     }
+
+    [Fact]
+    public void Head_and_tail_truncation_keeps_the_start_and_the_end_of_a_long_text()
+    {
+        const string text = "a b c hello world c b"; // 7 tokens; MaxLength 6 keeps 4 of them
+        var byDefault = _tokenizer.Encode(text, new EncodeOptions { Truncation = TruncationStrategy.LongestFirst, MaxLength = 6, TruncationSide = TruncationSide.HeadAndTail });
+        Assert.Equal(Ids("[CLS]", "a", "world", "c", "b", "[SEP]"), byDefault.InputIds[0]); // head = ceil(4 / 4) = 1
+        var twoHead = _tokenizer.Encode(text, new EncodeOptions
+        {
+            Truncation = TruncationStrategy.LongestFirst, MaxLength = 6, TruncationSide = TruncationSide.HeadAndTail, HeadTokens = 2, ReturnOffsets = true,
+        });
+        Assert.Equal(Ids("[CLS]", "a", "b", "c", "b", "[SEP]"), twoHead.InputIds[0]);
+        Assert.Equal([(0, 0), (0, 1), (2, 3), (18, 19), (20, 21), (0, 0)], twoHead.Offsets![0]);
+        Assert.Throws<ArgumentException>(() => _tokenizer.Encode(text, new EncodeOptions { Truncation = TruncationStrategy.LongestFirst, MaxLength = 6, HeadTokens = 2 }));
+    }
 }
