@@ -16,6 +16,7 @@ internal static class TinyVocabulary
         "a", "b", "c", "##b", "##c",                            // 20-24
         "cafe", "中", "文", "οδος", "οδοσ",                      // 25-29
         "Hello", "😀", "##😀", "[", "]",                          // 30-34
+        "café",                                                 // 35 (NFC)
     ];
 
     public static int Id(string token) => Array.IndexOf(Tokens, token);

@@ -131,4 +131,19 @@ public sealed class WordPieceEncodingTests : IDisposable
         Assert.Equal((0, 1, 2, 3, 4), (_tokenizer.PadTokenId, _tokenizer.UnkTokenId, _tokenizer.ClsTokenId, _tokenizer.SepTokenId, _tokenizer.MaskTokenId));
         Assert.Equal(16, _tokenizer.ModelMaxLength);
     }
+
+    [Fact]
+    public void Config_options_strip_accents_false_and_tokenize_chinese_chars_false_are_honoured()
+    {
+        using var keepAccents = new TempDirectory();
+        var lowerOnly = TinyVocabulary.Create(keepAccents, extraConfig: ", \"strip_accents\": false");
+        Assert.True(lowerOnly.DoLowerCase);
+        Assert.False(lowerOnly.StripAccents);
+        // Lowercased, accents kept, and NFC-composed first as HF does, so a decomposed "é" still matches "café".
+        Assert.Equal(Ids("café", "café"), lowerOnly.EncodeToIds("CAFÉ cafe\u0301", addSpecialTokens: false));
+
+        using var noCjk = new TempDirectory();
+        var wholeWords = TinyVocabulary.Create(noCjk, extraConfig: ", \"tokenize_chinese_chars\": false");
+        Assert.Equal(Ids("[UNK]"), wholeWords.EncodeToIds("a中文b", addSpecialTokens: false));
+    }
 }
