@@ -1,3 +1,8 @@
 using BenchmarkDotNet.Running;
+using DistilBert.Sharp.Benchmarks;
+
+if (args.Length > 0 && args[0] == "tokenizer-compare")
+    return TokenizerComparison.Run(args[1..]);
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
