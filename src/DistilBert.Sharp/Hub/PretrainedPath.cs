@@ -76,4 +76,12 @@ public static class PretrainedPath
         // Task.Run keeps the continuation off a caller's synchronization context (no UI-thread deadlock).
         Task.Run(() => ResolveAsync(pathOrHubId, requiredFiles, optionalFiles, options, cancellationToken), cancellationToken)
             .GetAwaiter().GetResult();
+
+    /// <summary>
+    /// A value that can only be meant as a path (rooted, relative with dots, home-relative, or deeper than
+    /// <c>org/name</c>) is reported as a missing folder rather than sent to the Hub.
+    /// </summary>
+    internal static bool LooksLikeLocalPath(string value) =>
+        Path.IsPathRooted(value) || value.StartsWith('.') || value.StartsWith('~') || value.Contains('\\') ||
+        value.Count(c => c == '/') > 1;
 }

@@ -20,7 +20,7 @@ internal sealed record PretrainedLocation(string ConfigPath, string WeightsPath)
             string file = Path.GetFullPath(pathOrHubId);
             return new PretrainedLocation(Path.Combine(Path.GetDirectoryName(file)!, "config.json"), file);
         }
-        if (!Directory.Exists(pathOrHubId) && LooksLikeLocalPath(pathOrHubId))
+        if (!Directory.Exists(pathOrHubId) && PretrainedPath.LooksLikeLocalPath(pathOrHubId))
             throw new DirectoryNotFoundException($"The model folder '{pathOrHubId}' does not exist.");
         string dir = Directory.Exists(pathOrHubId) ? Path.GetFullPath(pathOrHubId) : DownloadFromHub(pathOrHubId, options);
         string config = Path.Combine(dir, "config.json");
@@ -34,14 +34,6 @@ internal sealed record PretrainedLocation(string ConfigPath, string WeightsPath)
                 Path.Combine(dir, CheckpointReader.WeightsFileName));
         return new PretrainedLocation(config, dir);
     }
-
-    /// <summary>
-    /// A value that can only be meant as a path (rooted, relative with dots, home-relative, or deeper than
-    /// <c>org/name</c>) is reported as a missing folder rather than sent to the Hub.
-    /// </summary>
-    internal static bool LooksLikeLocalPath(string value) =>
-        Path.IsPathRooted(value) || value.StartsWith('.') || value.StartsWith('~') || value.Contains('\\') ||
-        value.Count(c => c == '/') > 1;
 
     /// <summary>Fetches config.json and the safetensors weights (single file, or the index and then its shards).</summary>
     private static string DownloadFromHub(string repoId, PretrainedOptions options)

@@ -64,13 +64,14 @@ public sealed class DistilBertTokenizer
     /// Loads a tokenizer from a folder as HF's <c>save_pretrained</c> writes it: <c>tokenizer_config.json</c> and
     /// <c>vocab.txt</c>, or <c>tokenizer.json</c> when <c>vocab.txt</c> is absent.
     /// </summary>
-    /// <param name="pathOrHubId">A local folder (Hub ids will resolve to their download folder).</param>
+    /// <param name="pathOrHubId">A local folder, or a Hub repository id (downloaded into, or reused from, the HF cache).</param>
+    /// <param name="hubOptions">Hub endpoint, token, cache folder, revision and offline mode; null = defaults from the environment.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">Neither vocab.txt nor tokenizer.json is there.</exception>
     /// <exception cref="InvalidDataException">A file is malformed or lacks a special token; the message names it.</exception>
-    public static DistilBertTokenizer FromPretrained(string pathOrHubId)
+    public static DistilBertTokenizer FromPretrained(string pathOrHubId, Hub.HubOptions? hubOptions = null)
     {
-        string directory = TokenizerFiles.ResolvePretrainedDirectory(pathOrHubId);
+        string directory = TokenizerFiles.ResolvePretrainedDirectory(pathOrHubId, hubOptions);
         var (settings, vocab, added) = TokenizerFiles.Load(directory);
         return new DistilBertTokenizer(settings, vocab, added);
     }

@@ -20,13 +20,16 @@ internal static class TokenizerFiles
     /// The one place that turns a "path or Hub id" into a local folder. Today only local folders are supported; the
     /// Hub resolver plugs in here.
     /// </summary>
-    internal static string ResolvePretrainedDirectory(string pathOrHubId)
+    internal static string ResolvePretrainedDirectory(string pathOrHubId, Hub.HubOptions? hubOptions)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrHubId);
         if (Directory.Exists(pathOrHubId)) return Path.GetFullPath(pathOrHubId);
-        throw new DirectoryNotFoundException(
-            $"Tokenizer folder '{pathOrHubId}' does not exist. Pass a local folder holding vocab.txt or tokenizer.json " +
-            "(downloading from the Hugging Face Hub is not wired in yet).");
+        if (Hub.PretrainedPath.LooksLikeLocalPath(pathOrHubId))
+            throw new DirectoryNotFoundException(
+                $"Tokenizer folder '{pathOrHubId}' does not exist. Pass a local folder holding vocab.txt or tokenizer.json, or a Hub id.");
+        // A Hub id: every tokenizer file is optional on its own; Load below says which combination is missing.
+        return Hub.PretrainedPath.Resolve(pathOrHubId, [],
+            [TokenizerConfigFile, VocabFile, TokenizerJsonFile, SpecialTokensMapFile], hubOptions);
     }
 
     /// <summary>Loads settings and vocabulary from a folder.</summary>
