@@ -98,11 +98,12 @@ public sealed class AdamW : IDisposable
         }
     }
 
-    /// <summary>Replaces the state with tensors read from a checkpoint; takes ownership of them.</summary>
+    /// <summary>Replaces the state with copies of tensors read from a checkpoint (the caller keeps ownership of those).</summary>
     /// <exception cref="InvalidDataException">A tensor is missing or has the wrong shape; the message names it.</exception>
     internal void LoadState(IReadOnlyDictionary<string, torch.Tensor> tensors, string source)
     {
         DisposeState();
+        using var scope = torch.NewDisposeScope();
         foreach (var group in Groups)
         {
             foreach (var (name, p) in group.Parameters)
@@ -114,7 +115,7 @@ public sealed class AdamW : IDisposable
                            ?? throw new InvalidDataException($"{source}: '{name}.step' is missing.");
                 if (!m.shape.SequenceEqual(p.shape) || !v.shape.SequenceEqual(p.shape))
                     throw new InvalidDataException($"{source}: state of '{name}' has shape [{string.Join(",", m.shape)}], parameter has [{string.Join(",", p.shape)}].");
-                _state[name] = new ParamState(m.to(p.device).DetachFromDisposeScope(), v.to(p.device).DetachFromDisposeScope())
+                _state[name] = new ParamState(m.to(p.device).clone().DetachFromDisposeScope(), v.to(p.device).clone().DetachFromDisposeScope())
                 {
                     Step = step.item<long>(),
                 };
