@@ -14,9 +14,21 @@ public abstract class PreTrainedModel : torch.nn.Module<ModelInputs, ModelOutput
     /// <summary>The configuration the model was built from (saved as <c>config.json</c>).</summary>
     public abstract PretrainedConfig Config { get; }
 
+    /// <summary>What <c>FromPretrained</c> found when it loaded this model's weights (null for a freshly built model).</summary>
+    public CheckpointLoadReport? LastLoadReport { get; internal set; }
+
+    /// <summary>
+    /// HF's <c>base_model_prefix</c>: the attribute under which heads hold the encoder (<c>distilbert</c>), or empty for
+    /// the bare encoder. Loading adds or strips this prefix so encoder and head checkpoints load into either.
+    /// </summary>
+    protected internal virtual string BaseModelPrefix => "";
+
+    /// <summary>Checkpoint keys that are the same tensor as another parameter (HF's <c>_tied_weights_keys</c>): neither loaded nor saved.</summary>
+    protected internal virtual IReadOnlyCollection<string> TiedWeightKeys => [];
+
     /// <summary>
     /// Writes <c>config.json</c> and <c>model.safetensors</c> with HF key names into <paramref name="directory"/>,
     /// so that Python <c>transformers</c> and <c>FromPretrained</c> load them unchanged.
     /// </summary>
-    public abstract void SavePretrained(string directory);
+    public virtual void SavePretrained(string directory) => PretrainedSaving.Save(this, directory);
 }

@@ -1,0 +1,72 @@
+using DistilBert.Sharp.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DistilBert.Sharp.Modeling;
+
+/// <summary>
+/// The bare DistilBERT encoder (HF's <c>DistilBertModel</c>): embeddings followed by <c>n_layers</c> transformer blocks.
+/// Returns <see cref="ModelOutput.LastHiddenState"/> [batch, seq, dim] and, on request, every hidden state and attention map.
+/// </summary>
+public sealed class DistilBertModel : DistilBertPreTrainedModel
+{
+#pragma warning disable IDE1006 // HF key names
+    private readonly Embeddings embeddings;
+    private readonly Transformer transformer;
+#pragma warning restore IDE1006
+
+    /// <summary>Builds the encoder with HF's random initialisation (seed it with <c>torch.manual_seed</c>).</summary>
+    public DistilBertModel(DistilBertConfig config) : this(config, initialize: true) { }
+
+    internal DistilBertModel(DistilBertConfig config, bool initialize) : base(nameof(DistilBertModel), config)
+    {
+        embeddings = new Embeddings(Config);
+        transformer = new Transformer(Config);
+        RegisterComponents();
+        if (initialize) DistilBertInitializer.Initialize(this);
+    }
+
+    /// <summary>Loads a DistilBERT checkpoint folder (or file); see <see cref="DistilBertPreTrainedModel.LoadPretrained{T}"/>.</summary>
+    public static DistilBertModel FromPretrained(string pathOrHubId, PretrainedOptions? options = null) =>
+        LoadPretrained(pathOrHubId, options, c => new DistilBertModel(c));
+
+    internal Embeddings Embeddings => embeddings;
+
+    /// <summary>The word embedding matrix [vocab, dim] (HF's <c>get_input_embeddings().weight</c>).</summary>
+    public TorchSharp.Modules.Parameter WordEmbeddings => embeddings.WordEmbeddingWeight;
+
+    /// <summary>Encodes a batch; labels are ignored (the bare encoder has no loss).</summary>
+    public override ModelOutput forward(ModelInputs inputs)
+    {
+        InputValidation.ValidateEncoderInputs(inputs, Config);
+        using var scope = NewDisposeScope();
+        var hidden = embeddings.call(inputs.InputIds);
+        var masks = BuildMasks(inputs.AttentionMask, hidden.dtype);
+        var hiddenStates = inputs.OutputHiddenStates ? new List<Tensor>() : null;
+        var attentions = inputs.OutputAttentions ? new List<Tensor>() : null;
+        hidden = transformer.Forward(hidden, masks, hiddenStates, attentions);
+        // The last hidden state is also the last entry of HiddenStates: move it out once, since a second
+        // MoveToOuterDisposeScope would lift it past the caller's scope and leak it.
+        hidden.MoveToOuterDisposeScope();
+        return new ModelOutput
+        {
+            LastHiddenState = hidden,
+            HiddenStates = hiddenStates?.Select(t => ReferenceEquals(t, hidden) ? t : t.MoveToOuterDisposeScope()).ToArray(),
+            Attentions = attentions?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
+        };
+    }
+
+    /// <summary>
+    /// Turns the 1/0 padding mask into the additive bias of the fused kernel and the boolean mask of the eager path,
+    /// both [batch, 1, 1, seq] so they broadcast over heads and query positions, as HF's <c>mask.view(bs, 1, 1, k)</c>.
+    /// </summary>
+    private static AttentionMasks BuildMasks(Tensor? attentionMask, ScalarType dtype)
+    {
+        if (attentionMask is null) return new AttentionMasks(null, null);
+        long batch = attentionMask.shape[0], seq = attentionMask.shape[1];
+        var masked = attentionMask.eq(0).view(batch, 1, 1, seq);
+        var bias = zeros(batch, 1, 1, seq, dtype: dtype, device: attentionMask.device)
+            .masked_fill(masked, MultiHeadSelfAttention.MaskValue(dtype));
+        return new AttentionMasks(bias, masked);
+    }
+}

@@ -1,0 +1,36 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DistilBert.Sharp.Modeling;
+
+/// <summary>HF's <c>Transformer</c>: the stack of <see cref="TransformerBlock"/>s under the key <c>transformer.layer.N</c>.</summary>
+internal sealed class Transformer : nn.Module
+{
+#pragma warning disable IDE1006 // HF key names
+    private readonly ModuleList<TransformerBlock> layer;
+#pragma warning restore IDE1006
+
+    public Transformer(DistilBertConfig config) : base("transformer")
+    {
+        layer = nn.ModuleList(Enumerable.Range(0, config.NLayers).Select(_ => new TransformerBlock(config)).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// Runs every block. When requested, <paramref name="hiddenStates"/> receives the input followed by each block's
+    /// output (HF's <c>output_hidden_states</c> order) and <paramref name="attentions"/> each block's attention weights.
+    /// </summary>
+    public Tensor Forward(Tensor x, AttentionMasks masks, List<Tensor>? hiddenStates, List<Tensor>? attentions)
+    {
+        bool outputAttentions = attentions is not null;
+        foreach (var block in layer)
+        {
+            hiddenStates?.Add(x);
+            x = block.Forward(x, masks, outputAttentions, out Tensor? weights);
+            if (weights is not null) attentions!.Add(weights);
+        }
+        hiddenStates?.Add(x);
+        return x;
+    }
+}

@@ -1,0 +1,75 @@
+using DistilBert.Sharp.Modeling;
+using DistilBert.Sharp.Tests.Infrastructure;
+using DistilBert.Sharp.Weights;
+using static TorchSharp.torch;
+
+namespace DistilBert.Sharp.Tests.Modeling;
+
+/// <summary>
+/// Parity with HF transformers on the golden fixtures (../shared/fixtures): outputs, every hidden state, the no-mask
+/// path, the loss and every parameter gradient, all in eval mode.
+/// </summary>
+public class DistilBertFixtureTests
+{
+    private const double OutputTolerance = 1e-5;
+
+    public static TheoryData<string> Folders => new()
+    {
+        "distilbert-tiny-seqcls", "distilbert-tiny-regression-sinusoidal-relu", "distilbert-tiny-multilabel",
+        "distilbert-tiny-mlm", "distilbert-tiny-base",
+    };
+
+    public static TheoryData<string> HeadFolders => new()
+    {
+        "distilbert-tiny-seqcls", "distilbert-tiny-regression-sinusoidal-relu", "distilbert-tiny-multilabel", "distilbert-tiny-mlm",
+    };
+
+    internal static DistilBertPreTrainedModel Load(string folder, string path) => folder switch
+    {
+        "distilbert-tiny-mlm" => DistilBertForMaskedLM.FromPretrained(path),
+        "distilbert-tiny-base" => DistilBertModel.FromPretrained(path),
+        _ => DistilBertForSequenceClassification.FromPretrained(path),
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(Folders))]
+    public void Outputs_and_hidden_states_match_HF(string folder)
+    {
+        string path = SharedData.RequireFixture(folder);
+        using var scope = NewDisposeScope();
+        using var golden = SafetensorsFile.Open(Path.Combine(path, "golden.safetensors"));
+        using var model = Load(folder, path);
+        Assert.True(model.LastLoadReport!.IsExact, $"load report: missing {string.Join(",", model.LastLoadReport.MissingKeys)} unexpected {string.Join(",", model.LastLoadReport.UnexpectedKeys)}");
+        using var noGrad = no_grad();
+        var output = model.call(new ModelInputs(golden.ReadTensor("input_ids"), golden.ReadTensor("attention_mask")) { OutputHiddenStates = true });
+        string outputKey = folder == "distilbert-tiny-base" ? "last_hidden_state" : "logits";
+        TensorAssert.Close(golden.ReadTensor(outputKey), (output.Logits ?? output.LastHiddenState)!, OutputTolerance, what: outputKey);
+        int layers = model.Config.NLayers;
+        Assert.Equal(layers + 1, output.HiddenStates!.Count);
+        for (int i = 0; i <= layers; i++)
+            TensorAssert.Close(golden.ReadTensor($"hidden_states.{i}"), output.HiddenStates[i], OutputTolerance, what: $"hidden_states.{i}");
+
+        var noMask = model.call(new ModelInputs(golden.ReadTensor("input_ids")));
+        TensorAssert.Close(golden.ReadTensor($"no_mask.{outputKey}"), (noMask.Logits ?? noMask.LastHiddenState)!, OutputTolerance, what: $"no_mask.{outputKey}");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(HeadFolders))]
+    public void Loss_and_every_gradient_match_HF(string folder)
+    {
+        string path = SharedData.RequireFixture(folder);
+        using var scope = NewDisposeScope();
+        using var golden = SafetensorsFile.Open(Path.Combine(path, "golden.safetensors"));
+        using var model = Load(folder, path);
+        model.eval();
+        var output = model.call(new ModelInputs(golden.ReadTensor("input_ids"), golden.ReadTensor("attention_mask"), Labels: golden.ReadTensor("labels")));
+        TensorAssert.Close(golden.ReadTensor("loss").reshape(-1), output.Loss!.reshape(-1), 1e-6, what: "loss");
+        output.Loss!.backward();
+
+        var gradNames = golden.Tensors.Keys.Where(k => k.StartsWith("grad.", StringComparison.Ordinal)).Select(k => k["grad.".Length..]).ToHashSet();
+        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(gradNames.Order(), trainable.Keys.Order());
+        foreach (var (name, parameter) in trainable)
+            TensorAssert.Close(golden.ReadTensor("grad." + name), parameter.grad!, 1e-5, 1e-4, what: "grad." + name);
+    }
+}
