@@ -113,8 +113,7 @@ public class CheckpointTests
             var half = ckpt.ReadTensor(name);
             var dest = torch.full(info.Shape, float.NaN);
             ckpt.ReadInto(name, dest);
-            // Every F16 value is exactly representable in F32: the loaded values convert back to identical bits.
-            Assert.True(dest.to_type(torch.ScalarType.Float16).bytes.SequenceEqual(half.bytes), name);
+            // torch's own F16 -> F32 widening is exact, so equality means our conversion is exact too.
             Assert.True(dest.eq(half.to_type(torch.ScalarType.Float32)).all().item<bool>(), name);
         }
     }
