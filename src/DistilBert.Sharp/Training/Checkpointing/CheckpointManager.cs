@@ -127,35 +127,17 @@ public static class CheckpointManager
         return deleted;
     }
 
-    /// <summary>Copies <c>model.safetensors</c> of <paramref name="checkpoint"/> into the model's parameters and buffers.</summary>
-    /// <exception cref="InvalidDataException">A tensor is missing or has another shape; the message names it.</exception>
-    internal static void LoadModelWeights(torch.nn.Module model, string checkpoint)
+    /// <summary>
+    /// Copies <c>model.safetensors</c> of <paramref name="checkpoint"/> into the model's parameters, with the modeling
+    /// layer's HF key rules (prefixes, tied weights). The checkpoint was written by this model type, so anything
+    /// missing or unexpected is an error.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The weights do not match the model; the message names the keys.</exception>
+    internal static void LoadModelWeights(PreTrainedModel model, string checkpoint)
     {
         string path = Path.Combine(checkpoint, ModelFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint {checkpoint} has no {ModelFile}.", path);
-        var (tensors, _) = StateTensorFile.Load(path);
-        try
-        {
-            using var noGrad = torch.no_grad();
-            var loaded = new List<torch.Tensor>();
-            var missing = new List<(string Name, torch.Tensor Target)>();
-            foreach (var (name, target) in model.state_dict())
-            {
-                if (!tensors.TryGetValue(name, out var source)) { missing.Add((name, target)); continue; }
-                if (!source.shape.SequenceEqual(target.shape))
-                    throw new InvalidDataException($"{path}: '{name}' has shape [{string.Join(",", source.shape)}], the model expects [{string.Join(",", target.shape)}].");
-                target.copy_(source);
-                loaded.Add(target);
-            }
-            // A tied parameter (same tensor under two names) is stored once, as HF does; anything else missing is an error.
-            var reallyMissing = missing.Where(m => !loaded.Any(l => ReferenceEquals(l, m.Target) || l.Handle == m.Target.Handle)).Select(m => m.Name).ToList();
-            if (reallyMissing.Count > 0)
-                throw new InvalidDataException($"{path} lacks {reallyMissing.Count} tensor(s) the model needs: {string.Join(", ", reallyMissing.Take(10))}.");
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
+        CheckpointLoading.Load(model, path, strict: true);
     }
 
     internal static void LoadOptimizer(AdamW optimizer, string checkpoint)
