@@ -5,7 +5,7 @@ using TorchSharp;
 namespace DistilBert.Sharp.Modeling;
 
 /// <summary>
-/// Copies a safetensors checkpoint into a model's parameters with HF's key rules: the base-model prefix is added or
+/// Copies a safetensors checkpoint (single file or sharded) into a model's parameters with HF's key rules: the base-model prefix is added or
 /// stripped when only one side has it (encoder checkpoint into a head, head checkpoint into the encoder), tied keys are
 /// skipped, and legacy <c>position_ids</c> buffers are ignored.
 /// </summary>
@@ -13,7 +13,7 @@ internal static class CheckpointLoading
 {
     public static CheckpointLoadReport Load(PreTrainedModel model, string weightsPath, bool strict)
     {
-        using var file = SafetensorsFile.Open(weightsPath);
+        using var file = CheckpointReader.Open(weightsPath);
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var tied = model.TiedWeightKeys;
         string prefix = model.BaseModelPrefix.Length == 0 ? "" : model.BaseModelPrefix + ".";

@@ -2,6 +2,7 @@ namespace DistilBert.Sharp.Modeling;
 
 /// <summary>Where a pretrained model's <c>config.json</c> and weights live.</summary>
 internal sealed record PretrainedLocation(string ConfigPath, string WeightsPath)
+// WeightsPath is a .safetensors file, a shard index, or a folder; CheckpointReader.Open accepts all three.
 {
     /// <summary>
     /// The ONE place that turns <c>pathOrHubId</c> into files: a local folder (HF layout) or a <c>.safetensors</c> file with
@@ -21,10 +22,13 @@ internal sealed record PretrainedLocation(string ConfigPath, string WeightsPath)
             string config = Path.Combine(dir, "config.json");
             if (!File.Exists(config))
                 throw new FileNotFoundException($"'{dir}' has no config.json, so it is not a pretrained model folder.", config);
-            string weights = Path.Combine(dir, "model.safetensors");
-            if (!File.Exists(weights))
-                throw new FileNotFoundException($"'{dir}' has no model.safetensors (only safetensors checkpoints are supported).", weights);
-            return new PretrainedLocation(config, weights);
+            bool hasWeights = File.Exists(Path.Combine(dir, Weights.CheckpointReader.WeightsFileName)) ||
+                              File.Exists(Path.Combine(dir, Weights.CheckpointReader.IndexFileName));
+            if (!hasWeights)
+                throw new FileNotFoundException(
+                    $"'{dir}' has no {Weights.CheckpointReader.WeightsFileName} or {Weights.CheckpointReader.IndexFileName} (only safetensors checkpoints are supported).",
+                    Path.Combine(dir, Weights.CheckpointReader.WeightsFileName));
+            return new PretrainedLocation(config, dir);
         }
         throw new DirectoryNotFoundException(
             $"'{pathOrHubId}' is neither a local model folder nor a checkpoint file (downloading from the Hub is not available in this build).");

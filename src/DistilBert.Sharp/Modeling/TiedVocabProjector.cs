@@ -14,12 +14,14 @@ internal sealed class TiedVocabProjector : nn.Module<Tensor, Tensor>
 #pragma warning disable IDE1006 // HF key names
     private readonly Parameter bias;
 #pragma warning restore IDE1006
-    private readonly Embeddings _embeddings;
+    // A delegate, not a module field: RegisterComponents would register a module-typed field as a child and list
+    // the shared embeddings a second time (state_dict keys "vocab_projector._embeddings.*").
+    private readonly Func<Tensor> _weight;
 
     public TiedVocabProjector(Embeddings embeddings, int vocabSize) : base("vocab_projector")
     {
         // Read the weight through the embeddings module on every call: Module.to(device) replaces parameter objects.
-        _embeddings = embeddings;
+        _weight = () => embeddings.WordEmbeddingWeight;
         bias = new Parameter(zeros(vocabSize));
         RegisterComponents();
     }
@@ -30,5 +32,5 @@ internal sealed class TiedVocabProjector : nn.Module<Tensor, Tensor>
         bias.zero_();
     }
 
-    public override Tensor forward(Tensor x) => nn.functional.linear(x, _embeddings.WordEmbeddingWeight, bias);
+    public override Tensor forward(Tensor x) => nn.functional.linear(x, _weight(), bias);
 }

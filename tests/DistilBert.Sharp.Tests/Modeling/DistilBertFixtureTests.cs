@@ -72,4 +72,16 @@ public class DistilBertFixtureTests
         foreach (var (name, parameter) in trainable)
             TensorAssert.Close(golden.ReadTensor("grad." + name), parameter.grad!, 1e-5, 1e-4, what: "grad." + name);
     }
+
+    [SkippableTheory]
+    [MemberData(nameof(Folders))]
+    public void State_dict_keys_are_exactly_HF_keys(string folder)
+    {
+        string path = SharedData.RequireFixture(folder);
+        using var file = SafetensorsFile.Open(Path.Combine(path, "model.safetensors"));
+        using var model = Load(folder, path);
+        // HF's file also stores the tied projector matrix; our state dict lists that tensor once, under the embeddings.
+        var expected = file.Tensors.Keys.Where(k => k != "vocab_projector.weight").Order(StringComparer.Ordinal);
+        Assert.Equal(expected, model.state_dict().Keys.Order(StringComparer.Ordinal));
+    }
 }
