@@ -17,8 +17,10 @@ public sealed class DefaultFlowCallback : TrainerCallback
         if (state.GlobalStep >= state.MaxSteps)
         {
             control.ShouldTrainingStop = true;
-            // Like HF: the last step is always saved when saving is on at all ("best" saves decide for themselves).
-            if (args.SaveStrategy is SaveStrategy.Steps or SaveStrategy.Epoch) control.ShouldSave = true;
+            // Like HF, the last step is always saved. With the epoch strategy the epoch-end event (which the loop raises
+            // even when it stops mid-epoch) saves it, after the epoch's evaluation; flagging it here too would write the
+            // same checkpoint twice. "best" saves decide for themselves.
+            if (args.SaveStrategy == SaveStrategy.Steps) control.ShouldSave = true;
         }
     }
 

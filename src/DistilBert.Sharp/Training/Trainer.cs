@@ -85,6 +85,12 @@ public sealed partial class Trainer : IDisposable
     /// </summary>
     public ISampler? TrainSampler { get; set; }
 
+    /// <summary>
+    /// Overrides HF's two weight-decay groups (e.g. for layer-wise learning-rate decay: one group per layer, each with
+    /// its own base learning rate, all scaled by the same schedule). Null uses <see cref="ParameterGroups.Create"/>.
+    /// </summary>
+    public Func<PreTrainedModel, TrainingArguments, IReadOnlyList<ParameterGroup>>? ParameterGroupsFactory { get; set; }
+
     /// <summary>Test hook: called with the temporary folder of a checkpoint just before it is renamed into place.</summary>
     internal Action<string>? BeforeCheckpointRename { get; set; }
 
@@ -127,7 +133,8 @@ public sealed partial class Trainer : IDisposable
         Directory.CreateDirectory(Args.OutputDir);
         CheckpointManager.RemoveStaleTemporaries(Args.OutputDir);
         _optimizer?.Dispose();
-        _optimizer = new AdamW(ParameterGroups.Create(_model, Args.WeightDecay, Args.LearningRate), Args.AdamBeta1, Args.AdamBeta2, Args.AdamEpsilon);
+        var groups = ParameterGroupsFactory?.Invoke(_model, Args) ?? ParameterGroups.Create(_model, Args.WeightDecay, Args.LearningRate);
+        _optimizer = new AdamW(groups, Args.AdamBeta1, Args.AdamBeta2, Args.AdamEpsilon);
         var schedule = new LearningRateSchedule(Args.LrSchedulerType, Args.GetWarmupSteps(maxSteps), maxSteps, Args.LearningRate);
 
         State = new TrainerState
