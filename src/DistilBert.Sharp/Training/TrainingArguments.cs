@@ -105,10 +105,10 @@ public sealed record TrainingArguments
     /// <summary>Torch device to train on (e.g. <c>cpu</c>, <c>cuda</c>). Default <c>cpu</c>.</summary>
     public string Device { get; init; } = "cpu";
 
-    /// <summary>Disable progress reporting through <see cref="TrainerCallback"/>-based progress. Default false.</summary>
-    public bool DisableTqdm { get; init; }
-
-    /// <summary>HF's <c>report_to</c>; kept for compatibility of <c>training_args.json</c>, only "none" is supported.</summary>
+    /// <summary>
+    /// HF's <c>report_to</c>; only "none" is supported (experiment trackers are out of scope: observe the run through
+    /// <see cref="TrainerCallback"/>s, <see cref="ProgressCallback"/> and the <c>ILogger</c>).
+    /// </summary>
     public IReadOnlyList<string> ReportTo { get; init; } = ["none"];
 
     /// <summary>The eval interval in steps after HF's defaulting (<see cref="EvalSteps"/> ?? <see cref="LoggingSteps"/>).</summary>
@@ -172,6 +172,7 @@ public sealed record TrainingArguments
                     $"load_best_model_at_end requires save_steps to be a round multiple of eval_steps, but found save_steps={SaveSteps} and eval_steps={EffectiveEvalSteps}.");
             }
         }
+        Require(ReportTo.All(r => r is "none"), $"report_to supports only 'none' (got {string.Join(", ", ReportTo)}); use callbacks or ILogger to observe training.");
         Require(!Bf16, "bf16=true is not implemented yet in DistilBert.Sharp (planned); train in fp32 (bf16=false).");
         Require(!string.IsNullOrWhiteSpace(Device), "device must name a torch device such as 'cpu' or 'cuda'.");
     }
