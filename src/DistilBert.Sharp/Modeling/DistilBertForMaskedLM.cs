@@ -21,12 +21,12 @@ public sealed class DistilBertForMaskedLM : DistilBertPreTrainedModel
     /// <summary>Builds the model with HF's random initialisation (seed it with <c>torch.manual_seed</c>).</summary>
     public DistilBertForMaskedLM(DistilBertConfig config) : base(nameof(DistilBertForMaskedLM), config)
     {
-        distilbert = new DistilBertModel(Config, initialize: false);
-        vocab_transform = nn.Linear(Config.Dim, Config.Dim);
-        vocab_layer_norm = nn.LayerNorm(Config.Dim, eps: 1e-12);
-        vocab_projector = Config.TieWordEmbeddings
-            ? new TiedVocabProjector(distilbert.Embeddings, Config.VocabSize)
-            : nn.Linear(Config.Dim, Config.VocabSize);
+        distilbert = new DistilBertModel(DistilBertConfig, initialize: false);
+        vocab_transform = nn.Linear(DistilBertConfig.Dim, DistilBertConfig.Dim);
+        vocab_layer_norm = nn.LayerNorm(DistilBertConfig.Dim, eps: 1e-12);
+        vocab_projector = DistilBertConfig.TieWordEmbeddings
+            ? new TiedVocabProjector(distilbert.Embeddings, DistilBertConfig.VocabSize)
+            : nn.Linear(DistilBertConfig.Dim, DistilBertConfig.VocabSize);
         RegisterComponents();
         DistilBertInitializer.Initialize(this);
     }
@@ -40,7 +40,7 @@ public sealed class DistilBertForMaskedLM : DistilBertPreTrainedModel
 
     /// <inheritdoc />
     protected internal override IReadOnlyCollection<string> TiedWeightKeys =>
-        Config.TieWordEmbeddings ? ["vocab_projector.weight"] : [];
+        DistilBertConfig.TieWordEmbeddings ? ["vocab_projector.weight"] : [];
 
     /// <summary>Returns logits [batch, seq, vocab] and, when labels [batch, seq] are given, the masked-LM loss.</summary>
     public override ModelOutput forward(ModelInputs inputs)
@@ -48,7 +48,7 @@ public sealed class DistilBertForMaskedLM : DistilBertPreTrainedModel
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         var encoded = distilbert.call(inputs with { Labels = null });
-        var x = Activations.Apply(Config.Activation, vocab_transform.call(encoded.LastHiddenState!));
+        var x = Activations.Apply(DistilBertConfig.Activation, vocab_transform.call(encoded.LastHiddenState!));
         var logits = vocab_projector.call(vocab_layer_norm.call(x));
         var loss = inputs.Labels is { } labels ? Losses.TokenCrossEntropy(logits, labels, inputs.InputIds, "Masked-LM") : null;
         return new ModelOutput

@@ -31,11 +31,11 @@ public sealed class DistilBertForQuestionAnswering : DistilBertPreTrainedModel
     /// <summary>Builds the model with HF's random initialisation; <c>num_labels</c> must be 2 (start and end), as HF requires.</summary>
     public DistilBertForQuestionAnswering(DistilBertConfig config) : base(nameof(DistilBertForQuestionAnswering), config)
     {
-        if (Config.NumLabels != 2)
-            throw new ArgumentException($"DistilBertForQuestionAnswering needs num_labels = 2 (start, end); the config has {Config.NumLabels}.", nameof(config));
-        distilbert = new DistilBertModel(Config, initialize: false);
-        qa_outputs = nn.Linear(Config.Dim, Config.NumLabels);
-        dropout = nn.Dropout(Config.QaDropout);
+        if (DistilBertConfig.NumLabels != 2)
+            throw new ArgumentException($"DistilBertForQuestionAnswering needs num_labels = 2 (start, end); the config has {DistilBertConfig.NumLabels}.", nameof(config));
+        distilbert = new DistilBertModel(DistilBertConfig, initialize: false);
+        qa_outputs = nn.Linear(DistilBertConfig.Dim, DistilBertConfig.NumLabels);
+        dropout = nn.Dropout(DistilBertConfig.QaDropout);
         RegisterComponents();
         DistilBertInitializer.Initialize(this);
     }

@@ -21,10 +21,10 @@ public sealed class DistilBertForSequenceClassification : DistilBertPreTrainedMo
     /// <summary>Builds the model with HF's random initialisation (seed it with <c>torch.manual_seed</c>).</summary>
     public DistilBertForSequenceClassification(DistilBertConfig config) : base(nameof(DistilBertForSequenceClassification), config)
     {
-        distilbert = new DistilBertModel(Config, initialize: false);
-        pre_classifier = nn.Linear(Config.Dim, Config.Dim);
-        classifier = nn.Linear(Config.Dim, Config.NumLabels);
-        dropout = nn.Dropout(Config.SeqClassifDropout);
+        distilbert = new DistilBertModel(DistilBertConfig, initialize: false);
+        pre_classifier = nn.Linear(DistilBertConfig.Dim, DistilBertConfig.Dim);
+        classifier = nn.Linear(DistilBertConfig.Dim, DistilBertConfig.NumLabels);
+        dropout = nn.Dropout(DistilBertConfig.SeqClassifDropout);
         RegisterComponents();
         DistilBertInitializer.Initialize(this);
     }
@@ -45,7 +45,7 @@ public sealed class DistilBertForSequenceClassification : DistilBertPreTrainedMo
         var pooled = encoded.LastHiddenState![TensorIndex.Colon, 0];
         pooled = dropout.call(nn.functional.relu(pre_classifier.call(pooled)));
         var logits = classifier.call(pooled);
-        var loss = inputs.Labels is { } labels ? Losses.SequenceClassification(Config, logits, labels) : null;
+        var loss = inputs.Labels is { } labels ? Losses.SequenceClassification(DistilBertConfig, logits, labels) : null;
         return new ModelOutput
         {
             Loss = loss?.MoveToOuterDisposeScope(),

@@ -19,9 +19,9 @@ public sealed class DistilBertForTokenClassification : DistilBertPreTrainedModel
     /// <summary>Builds the model with HF's random initialisation (seed it with <c>torch.manual_seed</c>).</summary>
     public DistilBertForTokenClassification(DistilBertConfig config) : base(nameof(DistilBertForTokenClassification), config)
     {
-        distilbert = new DistilBertModel(Config, initialize: false);
-        dropout = nn.Dropout(Config.Dropout);
-        classifier = nn.Linear(Config.Dim, Config.NumLabels);
+        distilbert = new DistilBertModel(DistilBertConfig, initialize: false);
+        dropout = nn.Dropout(DistilBertConfig.Dropout);
+        classifier = nn.Linear(DistilBertConfig.Dim, DistilBertConfig.NumLabels);
         RegisterComponents();
         DistilBertInitializer.Initialize(this);
     }

@@ -14,7 +14,7 @@ internal static class DistilBertInitializer
 {
     public static void Initialize(DistilBertPreTrainedModel model)
     {
-        double std = model.Config.InitializerRange;
+        double std = model.DistilBertConfig.InitializerRange;
         using var noGrad = no_grad();
         foreach (var (_, module) in model.named_modules())
         {

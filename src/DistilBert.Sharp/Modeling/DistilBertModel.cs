@@ -20,13 +20,16 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
 
     internal DistilBertModel(DistilBertConfig config, bool initialize) : base(nameof(DistilBertModel), config)
     {
-        embeddings = new Embeddings(Config);
-        transformer = new Transformer(Config);
+        embeddings = new Embeddings(DistilBertConfig);
+        transformer = new Transformer(DistilBertConfig);
         RegisterComponents();
         if (initialize) DistilBertInitializer.Initialize(this);
     }
 
-    /// <summary>Loads a DistilBERT checkpoint folder (or file); see <see cref="DistilBertPreTrainedModel.LoadPretrained{T}"/>.</summary>
+    /// <summary>
+    /// Loads a local HF model folder (or a <c>.safetensors</c> file with <c>config.json</c> beside it); a head checkpoint
+    /// loads too (its head weights are reported unexpected in <see cref="PreTrainedModel.LastLoadReport"/>).
+    /// </summary>
     public static DistilBertModel FromPretrained(string pathOrHubId, PretrainedOptions? options = null) =>
         LoadPretrained(pathOrHubId, options, c => new DistilBertModel(c));
 
@@ -38,7 +41,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
     /// <summary>Encodes a batch; labels are ignored (the bare encoder has no loss).</summary>
     public override ModelOutput forward(ModelInputs inputs)
     {
-        InputValidation.ValidateEncoderInputs(inputs, Config);
+        InputValidation.ValidateEncoderInputs(inputs, DistilBertConfig, embeddings.WordEmbeddingWeight.device);
         using var scope = NewDisposeScope();
         var hidden = embeddings.call(inputs.InputIds);
         var masks = BuildMasks(inputs.AttentionMask, hidden.dtype);

@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using DistilBert.Sharp.Runtime;
+using DistilBert.Sharp.Weights;
 using TorchSharp;
 
 namespace DistilBert.Sharp.Modeling;
@@ -21,7 +23,14 @@ public abstract class DistilBertPreTrainedModel : PreTrainedModel
     }
 
     /// <inheritdoc />
-    public override DistilBertConfig Config => _config;
+    public override PretrainedConfig Config => _config;
+
+    /// <summary>The same configuration as <see cref="Config"/>, typed (HF's <c>model.config</c>).</summary>
+    /// <remarks>
+    /// Not a covariant override of <see cref="Config"/>: TorchSharp's <c>Module.to(...)</c> indexes members by name and
+    /// fails on the two same-named properties a covariant override produces.
+    /// </remarks>
+    public DistilBertConfig DistilBertConfig => _config;
 
     /// <inheritdoc />
     protected internal override string BaseModelPrefix => "distilbert";
@@ -43,9 +52,15 @@ public abstract class DistilBertPreTrainedModel : PreTrainedModel
         var model = create(config);
         try
         {
-            var report = CheckpointLoading.Load(model, location.WeightsPath, options.Strict);
-            model.LastLoadReport = report;
-            CheckpointLoading.Log(options.Logger, typeof(T).Name, report);
+            model.LastLoadReport = StateDictLoader.Load(model, location.WeightsPath, new StateDictLoadOptions
+            {
+                BasePrefix = model.BaseModelPrefix,
+                Strict = options.Strict,
+                Logger = options.Logger,
+                CheckpointName = pathOrHubId,
+                // HF files may also store the tied projector matrix; the model reads it from the embeddings instead.
+                IgnoredUnexpectedKeys = [.. StateDictLoadOptions.LegacyBufferPatterns, .. model.TiedWeightKeys.Select(k => "^" + Regex.Escape(k) + "$")],
+            });
             if (options.DType is { } dtype) model.to(dtype);
             if (options.Device is { } device) model.to(device);
             model.eval();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DistilBert.Sharp.Modeling;
@@ -8,7 +9,7 @@ namespace DistilBert.Sharp.Modeling;
 /// </summary>
 internal static class InputValidation
 {
-    public static void ValidateEncoderInputs(ModelInputs inputs, DistilBertConfig config)
+    public static void ValidateEncoderInputs(ModelInputs inputs, DistilBertConfig config, Device modelDevice)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var ids = inputs.InputIds ?? throw new ArgumentException("InputIds is required.", nameof(inputs));
@@ -16,6 +17,8 @@ internal static class InputValidation
             throw new ArgumentException($"InputIds must have shape [batch, seq]; got rank {ids.dim()} shape [{string.Join(", ", ids.shape)}].", nameof(inputs));
         if (ids.dtype is not (ScalarType.Int64 or ScalarType.Int32))
             throw new ArgumentException($"InputIds must be int64 (or int32); got {ids.dtype}.", nameof(inputs));
+        if (ids.device_type != modelDevice.type || (modelDevice.type != DeviceType.CPU && ids.device_index != modelDevice.index))
+            throw new ArgumentException($"InputIds is on {ids.device} but the model is on {modelDevice}; move the batch with .to(device).", nameof(inputs));
         long batch = ids.shape[0], seq = ids.shape[1];
         if (batch == 0 || seq == 0)
             throw new ArgumentException($"InputIds is empty: shape [{batch}, {seq}].", nameof(inputs));

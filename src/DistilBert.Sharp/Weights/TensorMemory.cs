@@ -16,6 +16,33 @@ internal static unsafe partial class TensorMemory
     [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_data")]
     private static partial IntPtr THSTensor_data(IntPtr tensor);
 
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int Madvise(IntPtr address, nuint length, int advice);
+
+    private const int MadvPopulateRead = 22; // Linux 5.14+
+    private static volatile bool _populateUnsupported = !OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// Maps the pages of a memory-mapped range in one system call before they are copied. Touching a fresh mapping
+    /// page by page costs one fault per 4 KB (about 22,000 for a 90 MB checkpoint), which dominated load time;
+    /// MADV_POPULATE_READ does the same work in a batch. Best effort: on other systems or older kernels it does nothing.
+    /// </summary>
+    public static void Prefault(byte* start, long length)
+    {
+        if (_populateUnsupported || length < 64 * 1024) return;
+        long page = Environment.SystemPageSize;
+        long begin = (long)start & ~(page - 1);
+        long end = (long)start + length;
+        try
+        {
+            if (Madvise((IntPtr)begin, (nuint)(end - begin), MadvPopulateRead) != 0) _populateUnsupported = true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _populateUnsupported = true;
+        }
+    }
+
     /// <summary>Whether <paramref name="tensor"/> can be written through <see cref="DataPointer"/>.</summary>
     public static bool IsWritableCpuContiguous(torch.Tensor tensor) =>
         tensor.device_type == DeviceType.CPU && tensor.is_contiguous();
@@ -26,13 +53,6 @@ internal static unsafe partial class TensorMemory
         IntPtr p = THSTensor_data(tensor.Handle);
         if (p == IntPtr.Zero && tensor.numel() > 0) torch.CheckForErrors();
         return (byte*)p;
-    }
-
-    /// <summary>Copies <paramref name="byteCount"/> bytes, in chunks so spans never exceed <see cref="int.MaxValue"/>.</summary>
-    public static void Copy(byte* source, byte* destination, long byteCount)
-    {
-        // Buffer.MemoryCopy handles lengths past 2 GB itself.
-        Buffer.MemoryCopy(source, destination, byteCount, byteCount);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using DistilBert.Sharp.Modeling;
 using static TorchSharp.torch;
 
@@ -48,5 +49,26 @@ public class AttentionTests
             Assert.Equal(0.0, weights[1, TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(4, 8)].abs().max().item<float>());
             TensorAssert.Close(full(2, 8, 8, 1.0 / 8), weights[2], 1e-6, what: "uniform attention of a fully masked row");
         }
+    }
+}
+
+/// <summary>The model follows its parameters' dtype: masks and positions are built in the hidden states' dtype.</summary>
+public class DTypeTests
+{
+    [Fact]
+    public void Bfloat16_model_runs_and_stays_close_to_float32()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(41);
+        using var model = new DistilBertForSequenceClassification(TinyModels.Config(3));
+        model.eval();
+        var ids = TinyModels.Ids(2, 6);
+        var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 }, [2, 6]);
+        using var noGrad = no_grad();
+        var reference = model.call(new ModelInputs(ids, mask)).Logits!;
+        model.to(ScalarType.BFloat16);
+        var low = model.call(new ModelInputs(ids, mask)).Logits!;
+        Assert.Equal(ScalarType.BFloat16, low.dtype);
+        TensorAssert.Close(reference, low, 2e-2, 5e-2, what: "bfloat16 logits");
     }
 }

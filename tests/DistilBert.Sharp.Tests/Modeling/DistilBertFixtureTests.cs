@@ -39,12 +39,12 @@ public class DistilBertFixtureTests
         using var scope = NewDisposeScope();
         using var golden = SafetensorsFile.Open(Path.Combine(path, "golden.safetensors"));
         using var model = Load(folder, path);
-        Assert.True(model.LastLoadReport!.IsExact, $"load report: missing {string.Join(",", model.LastLoadReport.MissingKeys)} unexpected {string.Join(",", model.LastLoadReport.UnexpectedKeys)}");
+        LoadReports.AssertExact(model.LastLoadReport);
         using var noGrad = no_grad();
         var output = model.call(new ModelInputs(golden.ReadTensor("input_ids"), golden.ReadTensor("attention_mask")) { OutputHiddenStates = true });
         string outputKey = folder == "distilbert-tiny-base" ? "last_hidden_state" : "logits";
         TensorAssert.Close(golden.ReadTensor(outputKey), (output.Logits ?? output.LastHiddenState)!, OutputTolerance, what: outputKey);
-        int layers = model.Config.NLayers;
+        int layers = model.DistilBertConfig.NLayers;
         Assert.Equal(layers + 1, output.HiddenStates!.Count);
         for (int i = 0; i <= layers; i++)
             TensorAssert.Close(golden.ReadTensor($"hidden_states.{i}"), output.HiddenStates[i], OutputTolerance, what: $"hidden_states.{i}");

@@ -1,3 +1,4 @@
+using TorchSharp;
 using DistilBert.Sharp.Modeling;
 using static TorchSharp.torch;
 
@@ -67,5 +68,18 @@ public class InputValidationTests
         using var labels = full(2, 4, -100L, dtype: ScalarType.Int64);
         var e = Reject(new ModelInputs(ids, Labels: labels), new DistilBertForMaskedLM(TinyModels.Config()));
         Assert.Contains("[2, 4]", e.Message);
+    }
+}
+
+/// <summary>A batch on another device than the model is rejected up front with both devices named.</summary>
+public class DeviceValidationTests
+{
+    [Fact]
+    public void Batch_on_another_device_is_rejected()
+    {
+        using var model = new DistilBertModel(TinyModels.Config());
+        using var ids = zeros(2, 5, dtype: ScalarType.Int64, device: new Device(DeviceType.META));
+        var e = Assert.ThrowsAny<ArgumentException>(() => model.call(new ModelInputs(ids)));
+        Assert.Contains("meta", e.Message, StringComparison.OrdinalIgnoreCase);
     }
 }
