@@ -27,7 +27,7 @@ public class WeightsLoadBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _model.Dispose();
 
-    [Benchmark(Baseline = true, Description = "StateDictLoader (mmap, one copy)")]
+    [Benchmark(Baseline = true, Description = "StateDictLoader (one copy into parameters)")]
     public int Ours() => StateDictLoader.Load(_model, _path, new StateDictLoadOptions { Strict = true }).LoadedKeys.Count;
 
     [Benchmark(Description = "PyBridge load_safetensors")]

@@ -104,6 +104,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 return;
             }
             if (destination.dtype == torch.ScalarType.Float32 &&
+                info.DType is SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64 &&
                 TensorMemory.TryConvertToF32(info.DType, DataPointer(info), (float*)TensorMemory.DataPointer(destination), info.ElementCount))
                 return;
         }
@@ -116,7 +117,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         destination.copy_(staged);
     }
 
-    /// <summary>Releases the memory map.</summary>
+    /// <summary>Releases the file handle and the memory map.</summary>
     public void Dispose()
     {
         lock (_mapGate)

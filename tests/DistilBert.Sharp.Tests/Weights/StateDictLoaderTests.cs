@@ -206,6 +206,21 @@ public class StateDictLoaderTests
     }
 
     [SkippableFact]
+    public void HF_masked_LM_fixture_loads_strictly_into_a_tied_model()
+    {
+        string path = SharedData.RequireFixture("distilbert-tiny-mlm");
+        using var scope = torch.NewDisposeScope();
+        var model = new MimicMaskedLM(new MimicConfig(Vocab: 99, Dim: 32, Hidden: 64, MaxPositions: 40, Layers: 2));
+        var report = StateDictLoader.Load(model, path, Distil with { Strict = true });
+        Assert.Empty(report.MissingKeys);
+        Assert.Empty(report.UnexpectedKeys);
+        using var ckpt = CheckpointReader.Open(path);
+        var words = ckpt.ReadTensor("distilbert.embeddings.word_embeddings.weight");
+        Assert.True(model.vocab_projector.weight!.eq(words).all().item<bool>());
+        Assert.True(model.vocab_projector.bias!.eq(ckpt.ReadTensor("vocab_projector.bias")).all().item<bool>());
+    }
+
+    [SkippableFact]
     public void Real_minilm_checkpoint_into_a_head_model_reports_exactly_the_head()
     {
         string path = SharedData.RequireModel("minilm-l6-h384-distilbert");
