@@ -45,7 +45,8 @@ public class DistilBertTrainingTests
 
         // The best checkpoint loads with FromPretrained and equals the restored model, parameter for parameter.
         using var loaded = DistilBertForSequenceClassification.FromPretrained(best);
-        Assert.True(loaded.LastLoadReport!.IsExact);
+        Assert.Empty(loaded.LastLoadReport!.MissingKeys);
+        Assert.Empty(loaded.LastLoadReport.UnexpectedKeys);
         var restored = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, p) in loaded.named_parameters())
             Assert.True(p.equal(restored[name]).all().item<bool>(), $"{name} differs from the best checkpoint");

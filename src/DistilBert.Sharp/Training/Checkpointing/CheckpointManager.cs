@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using DistilBert.Sharp.Weights;
 using DistilBert.Sharp.Modeling;
 using DistilBert.Sharp.Training.Optimization;
 using TorchSharp;
@@ -132,12 +134,18 @@ public static class CheckpointManager
     /// layer's HF key rules (prefixes, tied weights). The checkpoint was written by this model type, so anything
     /// missing or unexpected is an error.
     /// </summary>
-    /// <exception cref="InvalidDataException">The weights do not match the model; the message names the keys.</exception>
+    /// <exception cref="StateDictMismatchException">The weights do not match the model; the message names the keys.</exception>
     internal static void LoadModelWeights(PreTrainedModel model, string checkpoint)
     {
         string path = Path.Combine(checkpoint, ModelFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint {checkpoint} has no {ModelFile}.", path);
-        CheckpointLoading.Load(model, path, strict: true);
+        StateDictLoader.Load(model, path, new StateDictLoadOptions
+        {
+            BasePrefix = model.BaseModelPrefix,
+            Strict = true,
+            CheckpointName = checkpoint,
+            IgnoredUnexpectedKeys = [.. StateDictLoadOptions.LegacyBufferPatterns, .. model.TiedWeightKeys.Select(k => "^" + Regex.Escape(k) + "$")],
+        });
     }
 
     internal static void LoadOptimizer(AdamW optimizer, string checkpoint)
