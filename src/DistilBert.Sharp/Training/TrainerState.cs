@@ -68,5 +68,11 @@ public sealed class TrainerState
     public static TrainerState FromJson(string json) =>
         JsonSerializer.Deserialize<TrainerState>(json, Options) ?? throw new JsonException("trainer_state.json is empty.");
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    // A diverging run logs NaN/Infinity losses; Python's json (HF) writes them as NaN/Infinity too, so allow them
+    // rather than failing the checkpoint.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 }

@@ -109,5 +109,9 @@ public class TrainerFlowTests
         Assert.Equal(7, back.GlobalStep);
         Assert.Equal(1.75, back.Epoch);
         Assert.Equal(0.69, back.LogHistory[0]["loss"]);
+
+        // A diverged run's NaN loss must not make the checkpoint unwritable.
+        state.LogHistory.Add(new Dictionary<string, double> { ["loss"] = double.NaN, ["step"] = 2 });
+        Assert.True(double.IsNaN(TrainerState.FromJson(state.ToJson()).LogHistory[1]["loss"]));
     }
 }
