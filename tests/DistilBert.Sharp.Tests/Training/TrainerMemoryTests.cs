@@ -1,11 +1,12 @@
 using DistilBert.Sharp.Tests.Infrastructure;
 using DistilBert.Sharp.Training;
 using TorchSharp;
+using Xunit.Abstractions;
 
 namespace DistilBert.Sharp.Tests.Training;
 
 [Collection(TorchRngCollection.Name)]
-public class TrainerMemoryTests
+public class TrainerMemoryTests(ITestOutputHelper output)
 {
     private sealed class LiveTensorProbe : TrainerCallback
     {
@@ -33,6 +34,7 @@ public class TrainerMemoryTests
         using var trainer = new Trainer(model, args, data, data.Select(Enumerable.Range(0, 16).ToArray()), callbacks: [probe]);
         trainer.Train();
 
+        output.WriteLine("live tensors by step: " + string.Join(", ", probe.LiveAt.Select(kv => $"{kv.Key}={kv.Value}")));
         Assert.Equal(8, probe.LiveAt.Count);
         long warm = probe.LiveAt[250];
         Assert.All(probe.LiveAt.Where(kv => kv.Key > 250), kv => Assert.Equal(warm, kv.Value));

@@ -5,6 +5,7 @@ using DistilBert.Sharp.Tests.Infrastructure;
 using DistilBert.Sharp.Training;
 using DistilBert.Sharp.Weights;
 using TorchSharp;
+using Xunit.Abstractions;
 
 namespace DistilBert.Sharp.Tests.Training;
 
@@ -13,7 +14,7 @@ namespace DistilBert.Sharp.Tests.Training;
 /// and clipping on a dropout-free tiny DistilBertForSequenceClassification, six micro-batches in a fixed order.
 /// </summary>
 [Collection(TorchRngCollection.Name)]
-public class TrainingLinearFixtureTests
+public class TrainingLinearFixtureTests(ITestOutputHelper output)
 {
     [SkippableFact]
     public void Trainer_reproduces_HF_losses_learning_rates_grad_norms_and_final_weights()
@@ -78,6 +79,9 @@ public class TrainingLinearFixtureTests
 
         var logs = trainer.State.LogHistory.Where(l => l.ContainsKey("loss")).ToList();
         Assert.Equal(expectedLog.Count, logs.Count);
+        output.WriteLine("max |loss diff| = {0:E2}, max grad_norm rel diff = {1:E2}",
+            logs.Select((l, i) => Math.Abs(l["loss"] - expectedLog[i].GetProperty("loss").GetDouble())).Max(),
+            logs.Select((l, i) => Math.Abs(l["grad_norm"] / expectedLog[i].GetProperty("grad_norm").GetDouble() - 1)).Max());
         for (int i = 0; i < logs.Count; i++)
         {
             var e = expectedLog[i];
@@ -94,14 +98,17 @@ public class TrainingLinearFixtureTests
         using var check = torch.NewDisposeScope();
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         int compared = 0;
+        double worst = 0;
         foreach (var name in final.Tensors.Keys)
         {
             if (!parameters.TryGetValue(name, out var p)) continue; // tied or legacy buffers
             var expected = final.ReadTensor(name);
             double diff = (p.detach() - expected).abs().max().item<float>();
             Assert.True(diff <= 1e-5, $"{name}: max abs diff {diff}");
+            worst = Math.Max(worst, diff);
             compared++;
         }
         Assert.Equal(parameters.Count, compared);
+        output.WriteLine("compared {0} parameters with final.safetensors, max |diff| = {1:E2}", compared, worst);
     }
 }
