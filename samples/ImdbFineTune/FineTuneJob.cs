@@ -1,12 +1,139 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DistilBert.Sharp.Data;
+using DistilBert.Sharp.Inference;
+using DistilBert.Sharp.Modeling;
+using DistilBert.Sharp.Tokenization;
+using DistilBert.Sharp.Training;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
 namespace ImdbFineTune;
 
-/// <summary>The workflow: data → tokenizer → datasets → model → Trainer → test accuracy → saved model and report.</summary>
+/// <summary>
+/// The workflow, top to bottom: data → 80/20 split → tokenizer → datasets → model → Trainer → test accuracy → saved
+/// model, tokenizer, metrics.json and plot. Every step is a library call; this class only wires them and shows progress.
+/// </summary>
 internal sealed class FineTuneJob(SampleOptions options)
 {
-    public Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        _ = options;
-        cancellationToken.ThrowIfCancellationRequested();
-        throw new NotSupportedException("The fine-tuning workflow is being assembled; the library layers land first.");
+        var wall = Stopwatch.StartNew();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SpectreLoggerProvider()).SetMinimumLevel(LogLevel.Information));
+        Directory.CreateDirectory(options.Output);
+        PrintPlan();
+
+        // 1. Data: an aclImdb folder, the archive, or a download into the cache.
+        string imdb = await ConsoleProgress.RunAsync("Preparing IMDb", (task, ct) =>
+            ImdbDataset.EnsureAsync(options.Data, Path.Combine(options.CacheDir, "imdb"),
+                new Progress<ImdbPreparationProgress>(p => ConsoleProgress.Update(task, p)), loggerFactory.CreateLogger("Imdb"), ct),
+            cancellationToken);
+        var (train, valid) = ImdbSplits.TrainValid(ImdbDataset.LoadSplit(imdb, "train", cancellationToken), options.Seed,
+            options.MaxTrainSamples, options.MaxEvalSamples);
+        var test = ImdbSplits.Subset(ImdbDataset.LoadSplit(imdb, "test", cancellationToken), options.Seed, options.MaxTestSamples);
+        AnsiConsole.MarkupLine($"Reviews: [bold]{train.Count:N0}[/] train, [bold]{valid.Count:N0}[/] valid, [bold]{test.Count:N0}[/] test.");
+
+        // 2. Tokenizer and datasets (truncated to --max-length; padding happens per batch in the collator).
+        var tokenizer = DistilBertTokenizer.FromPretrained(options.Model);
+        var encode = new EncodeOptions
+        {
+            Truncation = TruncationStrategy.LongestFirst,
+            MaxLength = options.MaxLength,
+            TruncationSide = ImdbSplits.ParseTruncation(options.Truncation),
+        };
+        var tokenizeClock = Stopwatch.StartNew();
+        var trainSet = ConsoleProgress.Tokenize("Tokenizing train", tokenizer, train, encode, cancellationToken);
+        var validSet = ConsoleProgress.Tokenize("Tokenizing valid", tokenizer, valid, encode, cancellationToken);
+        var testSet = ConsoleProgress.Tokenize("Tokenizing test", tokenizer, test, encode, cancellationToken);
+        AnsiConsole.MarkupLine($"Tokenized in {tokenizeClock.Elapsed.TotalSeconds:F1} s.");
+
+        // 3. Model: the pretrained encoder with a fresh two-label head (reported as newly initialised, as in HF).
+        TorchSharp.torch.manual_seed(options.Seed);
+        using var model = DistilBertForSequenceClassification.FromPretrained(options.Model, new PretrainedOptions
+        {
+            NumLabels = 2,
+            Logger = loggerFactory.CreateLogger("DistilBert.Sharp"),
+        });
+        model.Config.Id2Label = new Dictionary<int, string> { [0] = "NEGATIVE", [1] = "POSITIVE" };
+
+        // 4. Train with HF's recipe; evaluate on the validation split four times and keep the best model.
+        int totalSteps = (int)Math.Ceiling(trainSet.Count / (double)options.BatchSize) * options.Epochs;
+        int evalSteps = Math.Max(1, (int)Math.Ceiling(totalSteps / 4.0));
+        var args = new TrainingArguments
+        {
+            OutputDir = Path.Combine(options.Output, "checkpoints"),
+            NumTrainEpochs = options.Epochs,
+            PerDeviceTrainBatchSize = options.BatchSize,
+            PerDeviceEvalBatchSize = options.BatchSize * 2,
+            LearningRate = options.LearningRate,
+            WarmupSteps = options.WarmupSteps,
+            WeightDecay = options.WeightDecay,
+            // About 50 loss points and 4 validation points per run, whatever its size (for the plot and the ETA line).
+            LoggingSteps = Math.Clamp(totalSteps / 50, 1, 100),
+            EvalStrategy = IntervalStrategy.Steps,
+            EvalSteps = evalSteps,
+            SaveStrategy = SaveStrategy.Steps,
+            SaveSteps = evalSteps,
+            SaveTotalLimit = 1,
+            LoadBestModelAtEnd = true,
+            MetricForBestModel = "accuracy",
+            GroupByLength = true,
+            Seed = options.Seed,
+            Bf16 = options.Bf16,
+        };
+        var history = new TrainingHistory();
+        using var trainer = new Trainer(model, args, trainSet, validSet, new DataCollatorWithPadding(tokenizer.PadTokenId),
+            ClassificationMetrics.Compute, callbacks: null, loggerFactory.CreateLogger<Trainer>());
+        TrainOutput trainOutput = ConsoleProgress.Train(progress =>
+        {
+            trainer.AddCallback(new ProgressCallback(progress));
+            return trainer.Train(cancellationToken: cancellationToken);
+        }, history.Add);
+
+        // 5. Final scores: validation (best model) and the held-out test split.
+        var validMetrics = ConsoleProgress.Spin("Evaluating on validation", () => trainer.Evaluate(validSet, "valid", cancellationToken));
+        var trainSubset = trainSet.Select(Enumerable.Range(0, Math.Min(trainSet.Count, 1000)).ToArray());
+        var trainMetrics = new Dictionary<string, double>(
+            ConsoleProgress.Spin("Evaluating on (a subset of) train", () => trainer.Predict(trainSubset, "train", cancellationToken)).Metrics)
+        {
+            ["train_samples_evaluated"] = trainSubset.Count,
+        };
+        var testClock = Stopwatch.StartNew();
+        var testOutput = ConsoleProgress.Spin("Evaluating on test", () => trainer.Predict(testSet, "test", cancellationToken));
+        testClock.Stop();
+
+        // 6. Save in HF format, write the report and the plot, show a few predictions.
+        string modelDir = Path.Combine(options.Output, "model");
+        model.SavePretrained(modelDir);
+        tokenizer.SavePretrained(modelDir);
+        var report = new RunReport(options, trainOutput.Metrics, trainMetrics, validMetrics, testOutput.Metrics, trainSet, testSet,
+            testClock.Elapsed.TotalSeconds, wall.Elapsed.TotalSeconds);
+        string metricsPath = Path.Combine(options.Output, "metrics.json");
+        await File.WriteAllTextAsync(metricsPath, JsonSerializer.Serialize(report.ToDictionary(), new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+        string plotPath = Path.Combine(options.Output, "training.png");
+        TrainingPlot.Save(plotPath, history.TrainLoss, history.ValidAccuracy);
+
+        report.Print();
+        ShowExamples(model, tokenizer, test);
+        AnsiConsole.MarkupLine($"Saved model + tokenizer to [bold]{modelDir}[/], metrics to [bold]{metricsPath}[/], plot to [bold]{plotPath}[/].");
+    }
+
+    private void PrintPlan() =>
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]IMDb fine-tuning[/] — model {options.Model}, preset {options.Preset}: {options.Epochs} epoch(s), batch {options.BatchSize}, lr {options.LearningRate:G}, max length {options.MaxLength}, truncation {options.Truncation}{(options.Bf16 ? ", bf16" : "")}, seed {options.Seed}.");
+
+    private static void ShowExamples(PreTrainedModel model, DistilBertTokenizer tokenizer, IReadOnlyList<LabeledText> test)
+    {
+        var pipeline = new TextClassificationPipeline(model, tokenizer, new TextClassificationPipelineOptions { MaxLength = 256 });
+        var samples = test.Where((_, i) => i % Math.Max(1, test.Count / 5) == 0).Take(5).ToList();
+        var predictions = pipeline.PredictBatch(samples.Select(s => s.Text).ToList());
+        var table = new Table().AddColumns("review", "truth", "prediction", "score");
+        for (int i = 0; i < samples.Count; i++)
+        {
+            string text = samples[i].Text.Replace("<br />", " ");
+            table.AddRow(Markup.Escape(text.Length > 90 ? text[..90] + "…" : text), samples[i].Label == 1 ? "POSITIVE" : "NEGATIVE",
+                predictions[i][0].Label, predictions[i][0].Score.ToString("F3"));
+        }
+        AnsiConsole.Write(table);
     }
 }

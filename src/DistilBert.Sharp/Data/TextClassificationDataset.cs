@@ -8,7 +8,7 @@ namespace DistilBert.Sharp.Data;
 /// The dataset holds plain managed arrays, never tensors, so it costs no native memory and can be shuffled, split
 /// and sampled freely; tensors are created only by the collator, one batch at a time.
 /// </remarks>
-public sealed class TextClassificationDataset
+public sealed partial class TextClassificationDataset
 {
     private readonly IReadOnlyList<int[]> _inputIds;
     private readonly long[]? _classLabels;

@@ -4,9 +4,13 @@ namespace DistilBert.Sharp.Training;
 /// Calls every callback in order for each event and resets the control flags the way HF's <c>CallbackHandler</c> does
 /// (log/evaluate/save flags at each step begin, the epoch flag at each epoch begin).
 /// </summary>
-internal sealed class CallbackHandler(IReadOnlyList<TrainerCallback> callbacks)
+internal sealed class CallbackHandler(IEnumerable<TrainerCallback> callbacks)
 {
-    public IReadOnlyList<TrainerCallback> Callbacks { get; } = callbacks;
+    private readonly List<TrainerCallback> _callbacks = [.. callbacks];
+
+    public IReadOnlyList<TrainerCallback> Callbacks => _callbacks;
+
+    public void Add(TrainerCallback callback) => _callbacks.Add(callback ?? throw new ArgumentNullException(nameof(callback)));
 
     public void TrainBegin(TrainingArguments a, TrainerState s, TrainerControl c)
     {

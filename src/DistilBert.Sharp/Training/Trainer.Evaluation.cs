@@ -44,15 +44,18 @@ public sealed partial class Trainer
         var clock = Stopwatch.StartNew();
         bool wasTraining = _model.training;
         _model.eval();
-        var plan = new BatchPlan(new SequentialSampler(ds.Count), Args.PerDeviceEvalBatchSize);
+        // Batches of similar length, longest first: per-example results do not depend on batch-mates (padding is
+        // masked), so this only removes padding work (about half of it on IMDb) and shows the peak memory at once.
+        // Results are written back to each example's own row, so the output order is the dataset's.
+        int[] byLength = Enumerable.Range(0, ds.Count).OrderByDescending(ds.LengthOf).ThenBy(i => i).ToArray();
         float[]? logits = null;
-        int width = 0, row = 0, steps = 0;
+        int width = 0, steps = 0;
         double lossSum = 0;
         bool hasLoss = false;
         try
         {
             using var noGrad = torch.no_grad();
-            foreach (var indices in plan.Batches(0))
+            foreach (int[] indices in byLength.Chunk(Args.PerDeviceEvalBatchSize))
             {
                 ct.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
@@ -69,8 +72,9 @@ public sealed partial class Trainer
                     throw new NotSupportedException($"Evaluate/Predict support [batch, num_labels] logits; the model returned shape [{string.Join(",", batchLogits.shape)}].");
                 width = (int)batchLogits.shape[1];
                 logits ??= new float[ds.Count * width];
-                batchLogits.to(torch.float32).cpu().contiguous().data<float>().CopyTo(logits, row * width);
-                row += indices.Length;
+                var batchValues = batchLogits.to(torch.float32).cpu().contiguous().data<float>();
+                for (int b = 0; b < indices.Length; b++)
+                    for (int j = 0; j < width; j++) logits[indices[b] * width + j] = batchValues[b * width + j];
                 steps++;
             }
         }

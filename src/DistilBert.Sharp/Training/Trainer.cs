@@ -64,6 +64,9 @@ public sealed partial class Trainer : IDisposable
         _model.to(_device);
     }
 
+    /// <summary>Adds a callback after the existing ones (HF's <c>add_callback</c>), e.g. a progress display.</summary>
+    public void AddCallback(TrainerCallback callback) => _callbacks.Add(callback);
+
     /// <summary>The (validated) training arguments.</summary>
     public TrainingArguments Args { get; }
 

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace DistilBert.Sharp.Tests.Modeling;
 
 /// <summary>FromPretrained with a Hub id: files come from a local fake Hub into an HF-layout cache.</summary>
-[Collection(GlobalRngCollection.Name)]
+[Collection(TorchRngCollection.Name)]
 public class HubLoadingTests
 {
     [Fact]

@@ -5,19 +5,8 @@ using static TorchSharp.torch;
 
 namespace DistilBert.Sharp.Tests.Modeling;
 
-/// <summary>
-/// Tests that depend on torch's process-wide generator run alone: another test drawing random numbers on a parallel
-/// thread between manual_seed and construction would change the values.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GlobalRngCollection
-{
-    /// <summary>The collection name.</summary>
-    public const string Name = "Global torch RNG";
-}
-
 /// <summary>HF's _init_weights: N(0, initializer_range) weights, zero biases, LayerNorm 1/0, zero padding row; seeded.</summary>
-[Collection(GlobalRngCollection.Name)]
+[Collection(TorchRngCollection.Name)]
 public class InitializationTests
 {
     [Fact]

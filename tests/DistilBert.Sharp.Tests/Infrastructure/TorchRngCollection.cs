@@ -1,4 +1,4 @@
-namespace DistilBert.Sharp.Tests.Training;
+namespace DistilBert.Sharp.Tests.Infrastructure;
 
 /// <summary>
 /// Tests that depend on torch's process-wide default generator (dropout, seeding) must not run while other tests
