@@ -12,7 +12,7 @@ namespace DistilBert.Sharp.Data;
 /// This is the only place in the library where batch tensors are created. The tensors are created in the caller's
 /// current dispose scope, so a training step's scope frees them.
 /// </remarks>
-public sealed class DataCollatorWithPadding
+public sealed class DataCollatorWithPadding : IDataCollator
 {
     /// <summary>Creates the collator.</summary>
     /// <param name="padTokenId">Id written into padded positions (HF's <c>pad_token_id</c>, 0 for BERT vocabularies).</param>

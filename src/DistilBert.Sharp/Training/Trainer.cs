@@ -25,7 +25,7 @@ public sealed partial class Trainer : IDisposable
     private readonly PreTrainedModel _model;
     private readonly TextClassificationDataset? _trainDataset;
     private readonly TextClassificationDataset? _evalDataset;
-    private readonly DataCollatorWithPadding _collator;
+    private readonly IDataCollator _collator;
     private readonly Func<EvalPrediction, IReadOnlyDictionary<string, double>>? _computeMetrics;
     private readonly CallbackHandler _callbacks;
     private readonly ILogger _logger;
@@ -37,12 +37,13 @@ public sealed partial class Trainer : IDisposable
     /// <param name="args">Training configuration (validated here).</param>
     /// <param name="trainDataset">Training examples (required by <see cref="Train"/>).</param>
     /// <param name="evalDataset">Evaluation examples (required by <see cref="Evaluate"/> without an argument and by eval strategies).</param>
-    /// <param name="dataCollator">Batch builder; default pads with id 0.</param>
+    /// <param name="dataCollator">Batch builder; default pads with id 0 (<see cref="DataCollatorWithPadding"/>). For masked-LM
+    /// training pass a <see cref="DataCollatorForLanguageModeling"/> and an unlabelled dataset.</param>
     /// <param name="computeMetrics">Turns predictions into metrics (e.g. <see cref="ClassificationMetrics.Compute"/>); keys get the <c>eval_</c> prefix.</param>
     /// <param name="callbacks">Extra callbacks, called after the built-in <see cref="DefaultFlowCallback"/>.</param>
     /// <param name="logger">Receives log entries and lifecycle messages; default none.</param>
     public Trainer(PreTrainedModel model, TrainingArguments args, TextClassificationDataset? trainDataset = null,
-        TextClassificationDataset? evalDataset = null, DataCollatorWithPadding? dataCollator = null,
+        TextClassificationDataset? evalDataset = null, IDataCollator? dataCollator = null,
         Func<EvalPrediction, IReadOnlyDictionary<string, double>>? computeMetrics = null,
         IEnumerable<TrainerCallback>? callbacks = null, ILogger<Trainer>? logger = null)
     {
@@ -90,7 +91,8 @@ public sealed partial class Trainer : IDisposable
 
     /// <summary>
     /// Overrides HF's two weight-decay groups (e.g. for layer-wise learning-rate decay: one group per layer, each with
-    /// its own base learning rate, all scaled by the same schedule). Null uses <see cref="ParameterGroups.Create"/>.
+    /// its own base learning rate, all scaled by the same schedule). Null uses
+    /// <see cref="ParameterGroups.Create(torch.nn.Module, TrainingArguments)"/>, which honours <see cref="TrainingArguments.LayerwiseLrDecay"/>.
     /// </summary>
     public Func<PreTrainedModel, TrainingArguments, IReadOnlyList<ParameterGroup>>? ParameterGroupsFactory { get; set; }
 
@@ -136,7 +138,7 @@ public sealed partial class Trainer : IDisposable
         Directory.CreateDirectory(Args.OutputDir);
         CheckpointManager.RemoveStaleTemporaries(Args.OutputDir);
         _optimizer?.Dispose();
-        var groups = ParameterGroupsFactory?.Invoke(_model, Args) ?? ParameterGroups.Create(_model, Args.WeightDecay, Args.LearningRate);
+        var groups = ParameterGroupsFactory?.Invoke(_model, Args) ?? ParameterGroups.Create(_model, Args);
         _optimizer = new AdamW(groups, Args.AdamBeta1, Args.AdamBeta2, Args.AdamEpsilon);
         var schedule = new LearningRateSchedule(Args.LrSchedulerType, Args.GetWarmupSteps(maxSteps), maxSteps, Args.LearningRate);
 

@@ -39,6 +39,14 @@ public sealed record TrainingArguments
     /// <summary>AdamW ε. Default 1e-8.</summary>
     public double AdamEpsilon { get; init; } = 1e-8;
 
+    /// <summary>
+    /// Layer-wise learning-rate decay factor (Sun et al., 2019; e.g. 0.95): the head keeps <see cref="LearningRate"/>,
+    /// encoder layer k from the top (top = 1) gets <c>LearningRate × decay^k</c>, the embeddings
+    /// <c>LearningRate × decay^(layers + 1)</c>; see <see cref="Optimization.LayerwiseLearningRates"/>. Null or 1 = off
+    /// (HF's uniform rate). Not an HF argument. Ignored when <see cref="Trainer.ParameterGroupsFactory"/> is set.
+    /// </summary>
+    public double? LayerwiseLrDecay { get; init; }
+
     /// <summary>Learning-rate schedule. Default linear.</summary>
     public SchedulerType LrSchedulerType { get; init; } = SchedulerType.Linear;
 
@@ -145,6 +153,7 @@ public sealed record TrainingArguments
         Require(PerDeviceEvalBatchSize >= 1, $"per_device_eval_batch_size must be >= 1 (got {PerDeviceEvalBatchSize}).");
         Require(LearningRate >= 0, $"learning_rate must be >= 0 (got {LearningRate}).");
         Require(WeightDecay >= 0, $"weight_decay must be >= 0 (got {WeightDecay}).");
+        Require(LayerwiseLrDecay is null or (> 0 and <= 1), $"layerwise_lr_decay must be in (0, 1] when set (got {LayerwiseLrDecay}).");
         Require(AdamBeta1 is >= 0 and < 1, $"adam_beta1 must be in [0, 1) (got {AdamBeta1}).");
         Require(AdamBeta2 is >= 0 and < 1, $"adam_beta2 must be in [0, 1) (got {AdamBeta2}).");
         Require(AdamEpsilon >= 0, $"adam_epsilon must be >= 0 (got {AdamEpsilon}).");

@@ -49,4 +49,16 @@ public static class ParameterGroups
         if (noDecay.Count > 0) groups.Add(new ParameterGroup(noDecay, 0.0, learningRate));
         return groups;
     }
+
+    /// <summary>
+    /// The groups for <paramref name="args"/>: layer-wise decayed groups (<see cref="LayerwiseLearningRates"/>) when
+    /// <see cref="TrainingArguments.LayerwiseLrDecay"/> is set and not 1, else HF's two weight-decay groups.
+    /// </summary>
+    public static IReadOnlyList<ParameterGroup> Create(torch.nn.Module model, TrainingArguments args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        return args.LayerwiseLrDecay is double decay && decay != 1.0
+            ? LayerwiseLearningRates.CreateGroups(model, args.WeightDecay, args.LearningRate, decay)
+            : Create(model, args.WeightDecay, args.LearningRate);
+    }
 }
