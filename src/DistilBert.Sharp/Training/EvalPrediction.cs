@@ -7,7 +7,7 @@ namespace DistilBert.Sharp.Training;
 public sealed record EvalPrediction(float[,] Predictions, long[]? LabelIds, float[,]? FloatLabels);
 
 /// <summary>What <c>Trainer.Predict</c> returns (HF's <c>PredictionOutput</c>).</summary>
-/// <param name="Predictions">Logits, [examples, num_labels].</param>
+/// <param name="Predictions">Logits, [examples, num_labels]; [examples, 0] for per-token logits (masked LM), where only the loss is reported.</param>
 /// <param name="LabelIds">Class labels when the dataset has them.</param>
 /// <param name="FloatLabels">Regression / multi-label targets when the dataset has them.</param>
 /// <param name="Metrics">Metrics with the <c>test_</c> prefix (loss, runtime, and compute_metrics' values).</param>

@@ -69,7 +69,14 @@ public sealed partial class Trainer
                 }
                 var batchLogits = output.Logits ?? throw new InvalidOperationException("The model returned no logits; Evaluate/Predict need a model with a head.");
                 if (batchLogits.dim() != 2)
-                    throw new NotSupportedException($"Evaluate/Predict support [batch, num_labels] logits; the model returned shape [{string.Join(",", batchLogits.shape)}].");
+                {
+                    // Per-token logits (masked LM): only the loss is reported (HF's eval_loss, e.g. for perplexity);
+                    // keeping [examples, seq, vocab] logits would cost gigabytes and no metric here uses them.
+                    if (_computeMetrics is not null)
+                        throw new NotSupportedException($"compute_metrics supports [batch, num_labels] logits; the model returned shape [{string.Join(",", batchLogits.shape)}].");
+                    steps++;
+                    continue;
+                }
                 width = (int)batchLogits.shape[1];
                 logits ??= new float[ds.Count * width];
                 var batchValues = batchLogits.to(torch.float32).cpu().contiguous().data<float>();
@@ -84,7 +91,7 @@ public sealed partial class Trainer
         }
 
         var predictions = new float[ds.Count, width];
-        Buffer.BlockCopy(logits!, 0, predictions, 0, logits!.Length * sizeof(float));
+        if (logits is not null) Buffer.BlockCopy(logits, 0, predictions, 0, logits.Length * sizeof(float));
         long[]? labelIds = null;
         float[,]? floatLabels = null;
         if (ds.Kind == LabelKind.SingleLabel) labelIds = Enumerable.Range(0, ds.Count).Select(i => ds[i].ClassLabel!.Value).ToArray();

@@ -67,6 +67,12 @@ public sealed class MlmFurtherPretrainingTests(ITestOutputHelper output)
             // Uniform guessing over the 25 content ids costs ln 25 = 3.22; knowing the half (12 ids) costs ln 12 = 2.48.
             Assert.True(losses[0] > 3.0 && losses.TakeLast(3).Average() < 2.8,
                 $"MLM loss did not fall: {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
+            // Evaluation of a masked-LM model reports the held-out masked-LM loss (perplexity = exp of it), no logits.
+            var heldOut = TextClassificationDataset.Unlabeled(Corpus(64, seed: 7).Ids);
+            var evalMetrics = trainer.Evaluate(heldOut);
+            output.WriteLine($"MLM eval_loss {evalMetrics["eval_loss"]:F3}");
+            Assert.InRange(evalMetrics["eval_loss"], 1.5, 2.9);
+            Assert.Equal(0, trainer.Predict(heldOut).Predictions.GetLength(1));
             mlm.SavePretrained(pretrained);
         }
 
