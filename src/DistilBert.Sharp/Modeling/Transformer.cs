@@ -17,20 +17,7 @@ internal sealed class Transformer : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>
-    /// Runs every block. When requested, <paramref name="hiddenStates"/> receives the input followed by each block's
-    /// output (HF's <c>output_hidden_states</c> order) and <paramref name="attentions"/> each block's attention weights.
-    /// </summary>
-    public Tensor Forward(Tensor x, AttentionMasks masks, List<Tensor>? hiddenStates, List<Tensor>? attentions)
-    {
-        bool outputAttentions = attentions is not null;
-        foreach (var block in layer)
-        {
-            hiddenStates?.Add(x);
-            x = block.Forward(x, masks, outputAttentions, out Tensor? weights);
-            if (weights is not null) attentions!.Add(weights);
-        }
-        hiddenStates?.Add(x);
-        return x;
-    }
+    /// <summary>Runs every block (see <see cref="EncoderStack.Run"/>).</summary>
+    public Tensor Forward(Tensor x, AttentionMasks masks, List<Tensor>? hiddenStates, List<Tensor>? attentions) =>
+        EncoderStack.Run(layer, x, masks, hiddenStates, attentions);
 }
