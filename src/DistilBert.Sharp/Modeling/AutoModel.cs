@@ -9,9 +9,10 @@ public static class AutoModel
     /// </summary>
     /// <exception cref="NotSupportedException"><c>model_type</c> is missing or not one of <see cref="AutoConfig.SupportedModelTypes"/>.</exception>
     public static PreTrainedModel FromPretrained(string pathOrHubId, PretrainedOptions? options = null) =>
-        AutoConfig.ResolveModelType(pathOrHubId, options) switch
-        {
-            "distilbert" => DistilBertModel.FromPretrained(pathOrHubId, options),
-            _ => BertModel.FromPretrained(pathOrHubId, options),
-        };
+        Load(pathOrHubId, options, DistilBertModel.FromPretrained, BertModel.FromPretrained);
+
+    /// <summary>Calls the loader of the family <paramref name="pathOrHubId"/>'s <c>model_type</c> names.</summary>
+    internal static PreTrainedModel Load(string pathOrHubId, PretrainedOptions? options,
+        Func<string, PretrainedOptions?, PreTrainedModel> distilBert, Func<string, PretrainedOptions?, PreTrainedModel> bert) =>
+        (AutoConfig.ResolveModelType(pathOrHubId, options) == "distilbert" ? distilBert : bert)(pathOrHubId, options);
 }

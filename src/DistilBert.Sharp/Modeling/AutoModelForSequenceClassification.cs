@@ -10,9 +10,5 @@ public static class AutoModelForSequenceClassification
     /// </summary>
     /// <exception cref="NotSupportedException"><c>model_type</c> is missing or not one of <see cref="AutoConfig.SupportedModelTypes"/>.</exception>
     public static PreTrainedModel FromPretrained(string pathOrHubId, PretrainedOptions? options = null) =>
-        AutoConfig.ResolveModelType(pathOrHubId, options) switch
-        {
-            "distilbert" => DistilBertForSequenceClassification.FromPretrained(pathOrHubId, options),
-            _ => BertForSequenceClassification.FromPretrained(pathOrHubId, options),
-        };
+        AutoModel.Load(pathOrHubId, options, DistilBertForSequenceClassification.FromPretrained, BertForSequenceClassification.FromPretrained);
 }

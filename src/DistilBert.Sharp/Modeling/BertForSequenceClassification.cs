@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -42,12 +41,6 @@ public sealed class BertForSequenceClassification : BertPreTrainedModel
         var encoded = bert.call(inputs with { Labels = null });
         var logits = classifier.call(dropout.call(encoded.PoolerOutput!));
         var loss = inputs.Labels is { } labels ? Losses.SequenceClassification(BertConfig, logits, labels) : null;
-        return new ModelOutput
-        {
-            Loss = loss?.MoveToOuterDisposeScope(),
-            Logits = logits.MoveToOuterDisposeScope(),
-            HiddenStates = encoded.HiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
-            Attentions = encoded.Attentions?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
-        };
+        return EncoderResults.LiftHead(loss, logits, encoded);
     }
 }

@@ -1,30 +1,16 @@
-using DistilBert.Sharp.Runtime;
-
 namespace DistilBert.Sharp.Modeling;
 
 /// <summary>
 /// What every BERT model shares (HF's <c>BertPreTrainedModel</c>): the validated configuration, the <c>bert</c>
 /// base-model prefix, HF's weight initialisation and <c>FromPretrained</c>.
 /// </summary>
-public abstract class BertPreTrainedModel : PreTrainedModel
+public abstract class BertPreTrainedModel : PreTrainedModel<BertConfig>
 {
-    private readonly BertConfig _config;
-
     /// <summary>Validates and copies <paramref name="config"/> (later edits to the caller's object do not reach the model).</summary>
-    private protected BertPreTrainedModel(string name, BertConfig config) : base(name)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        config.Validate();
-        TorchRuntime.EnsureLoaded();
-        _config = config.Clone();
-    }
+    private protected BertPreTrainedModel(string name, BertConfig config) : base(name, config) { }
 
-    /// <inheritdoc />
-    public override PretrainedConfig Config => _config;
-
-    /// <summary>The same configuration as <see cref="Config"/>, typed (HF's <c>model.config</c>).</summary>
-    /// <remarks>Not a covariant override of <see cref="Config"/>, for the same TorchSharp reason as <see cref="DistilBertPreTrainedModel.DistilBertConfig"/>.</remarks>
-    public BertConfig BertConfig => _config;
+    /// <summary>The same configuration as <see cref="PreTrainedModel{TConfig}.Config"/>, typed (HF's <c>model.config</c>).</summary>
+    public BertConfig BertConfig => TypedConfig;
 
     /// <inheritdoc />
     protected internal override string BaseModelPrefix => "bert";
@@ -35,7 +21,7 @@ public abstract class BertPreTrainedModel : PreTrainedModel
     /// </summary>
     private protected void InitializeWeights()
     {
-        WeightInitializer.InitializeModules(this, _config.InitializerRange);
+        WeightInitializer.InitializeModules(this, BertConfig.InitializerRange);
         foreach (var (_, module) in named_modules())
             if (module is BertEmbeddings embeddings) embeddings.ZeroPaddingRow();
     }

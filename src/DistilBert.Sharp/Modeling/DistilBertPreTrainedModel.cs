@@ -1,4 +1,3 @@
-using DistilBert.Sharp.Runtime;
 using TorchSharp;
 
 namespace DistilBert.Sharp.Modeling;
@@ -7,28 +6,13 @@ namespace DistilBert.Sharp.Modeling;
 /// What every DistilBERT model shares (HF's <c>DistilBertPreTrainedModel</c>): the validated configuration, the
 /// <c>distilbert</c> base-model prefix, HF's weight initialisation and <c>FromPretrained</c>.
 /// </summary>
-public abstract class DistilBertPreTrainedModel : PreTrainedModel
+public abstract class DistilBertPreTrainedModel : PreTrainedModel<DistilBertConfig>
 {
-    private readonly DistilBertConfig _config;
-
     /// <summary>Validates and copies <paramref name="config"/> (later edits to the caller's object do not reach the model).</summary>
-    private protected DistilBertPreTrainedModel(string name, DistilBertConfig config) : base(name)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        config.Validate();
-        TorchRuntime.EnsureLoaded();
-        _config = config.Clone();
-    }
+    private protected DistilBertPreTrainedModel(string name, DistilBertConfig config) : base(name, config) { }
 
-    /// <inheritdoc />
-    public override PretrainedConfig Config => _config;
-
-    /// <summary>The same configuration as <see cref="Config"/>, typed (HF's <c>model.config</c>).</summary>
-    /// <remarks>
-    /// Not a covariant override of <see cref="Config"/>: TorchSharp's <c>Module.to(...)</c> indexes members by name and
-    /// fails on the two same-named properties a covariant override produces.
-    /// </remarks>
-    public DistilBertConfig DistilBertConfig => _config;
+    /// <summary>The same configuration as <see cref="PreTrainedModel{TConfig}.Config"/>, typed (HF's <c>model.config</c>).</summary>
+    public DistilBertConfig DistilBertConfig => TypedConfig;
 
     /// <inheritdoc />
     protected internal override string BaseModelPrefix => "distilbert";

@@ -18,4 +18,13 @@ internal static class EncoderResults
             Attentions = attentions?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
         };
     }
+
+    /// <summary>A head's result: its loss and logits plus the encoder's hidden states and attentions, all moved out of the head's scope.</summary>
+    public static ModelOutput LiftHead(Tensor? loss, Tensor logits, ModelOutput encoded) => new()
+    {
+        Loss = loss?.MoveToOuterDisposeScope(),
+        Logits = logits.MoveToOuterDisposeScope(),
+        HiddenStates = encoded.HiddenStates?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
+        Attentions = encoded.Attentions?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
+    };
 }

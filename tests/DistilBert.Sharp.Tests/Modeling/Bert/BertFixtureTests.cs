@@ -38,10 +38,7 @@ public class BertFixtureTests
         TensorAssert.Close(golden.ReadTensor(outputKey), (output.Logits ?? output.LastHiddenState)!, OutputTolerance, what: outputKey);
         if (folder == "bert-tiny-base")
             TensorAssert.Close(golden.ReadTensor("pooler_output"), output.PoolerOutput!, OutputTolerance, what: "pooler_output");
-        int layers = model.BertConfig.NumHiddenLayers;
-        Assert.Equal(layers + 1, output.HiddenStates!.Count);
-        for (int i = 0; i <= layers; i++)
-            TensorAssert.Close(golden.ReadTensor($"hidden_states.{i}"), output.HiddenStates[i], OutputTolerance, what: $"hidden_states.{i}");
+        FixtureChecks.HiddenStates(golden, output, model.BertConfig.NumHiddenLayers, OutputTolerance);
 
         // HF's no-mask call passes input_ids alone, so token types default to segment 0 as well.
         var noMask = model.call(new ModelInputs(ids));
@@ -57,14 +54,7 @@ public class BertFixtureTests
         using var model = BertForSequenceClassification.FromPretrained(path);
         var output = model.call(new ModelInputs(golden.ReadTensor("input_ids"), golden.ReadTensor("attention_mask"),
             golden.ReadTensor("token_type_ids"), golden.ReadTensor("labels")));
-        TensorAssert.Close(golden.ReadTensor("loss").reshape(-1), output.Loss!.reshape(-1), 1e-6, what: "loss");
-        output.Loss!.backward();
-
-        var gradNames = golden.Tensors.Keys.Where(k => k.StartsWith("grad.", StringComparison.Ordinal)).Select(k => k["grad.".Length..]).ToHashSet();
-        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter);
-        Assert.Equal(gradNames.Order(), trainable.Keys.Order());
-        foreach (var (name, parameter) in trainable)
-            TensorAssert.Close(golden.ReadTensor("grad." + name), parameter.grad!, 1e-5, 1e-4, what: "grad." + name);
+        FixtureChecks.LossAndEveryGradient(golden, model, output);
     }
 
     [SkippableTheory]
