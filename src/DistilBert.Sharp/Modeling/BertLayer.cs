@@ -122,23 +122,6 @@ internal sealed class BertLayer : nn.Module, IEncoderLayer
     }
 }
 
-/// <summary>HF's <c>BertEncoder</c>: the stack of <see cref="BertLayer"/>s under the key <c>encoder.layer.N</c>.</summary>
-internal sealed class BertEncoder : nn.Module
-{
-#pragma warning disable IDE1006 // HF key names
-    private readonly ModuleList<BertLayer> layer;
-#pragma warning restore IDE1006
-
-    public BertEncoder(BertConfig config) : base("encoder")
-    {
-        layer = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new BertLayer(config)).ToArray());
-        RegisterComponents();
-    }
-
-    public Tensor Forward(Tensor x, AttentionMasks masks, List<Tensor>? hiddenStates, List<Tensor>? attentions) =>
-        EncoderStack.Run(layer, x, masks, hiddenStates, attentions);
-}
-
 /// <summary>HF's <c>BertPooler</c>: the first token's hidden state through dense → tanh.</summary>
 internal sealed class BertPooler : nn.Module<Tensor, Tensor>
 {

@@ -11,7 +11,7 @@ public sealed class BertModel : BertPreTrainedModel
 {
 #pragma warning disable IDE1006 // HF key names
     private readonly BertEmbeddings embeddings;
-    private readonly BertEncoder encoder;
+    private readonly EncoderStack<BertLayer> encoder;
     private readonly BertPooler pooler;
 #pragma warning restore IDE1006
 
@@ -21,7 +21,7 @@ public sealed class BertModel : BertPreTrainedModel
     internal BertModel(BertConfig config, bool initialize) : base(nameof(BertModel), config)
     {
         embeddings = new BertEmbeddings(BertConfig);
-        encoder = new BertEncoder(BertConfig);
+        encoder = new EncoderStack<BertLayer>("encoder", BertConfig.NumHiddenLayers, () => new BertLayer(BertConfig));
         pooler = new BertPooler(BertConfig);
         RegisterComponents();
         if (initialize) InitializeWeights();

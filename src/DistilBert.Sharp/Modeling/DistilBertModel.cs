@@ -12,7 +12,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
 {
 #pragma warning disable IDE1006 // HF key names
     private readonly Embeddings embeddings;
-    private readonly Transformer transformer;
+    private readonly EncoderStack<TransformerBlock> transformer;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the encoder with HF's random initialisation (seed it with <c>torch.manual_seed</c>).</summary>
@@ -21,7 +21,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
     internal DistilBertModel(DistilBertConfig config, bool initialize) : base(nameof(DistilBertModel), config)
     {
         embeddings = new Embeddings(DistilBertConfig);
-        transformer = new Transformer(DistilBertConfig);
+        transformer = new EncoderStack<TransformerBlock>("transformer", DistilBertConfig.NLayers, () => new TransformerBlock(DistilBertConfig));
         RegisterComponents();
         if (initialize) DistilBertInitializer.Initialize(this);
     }
