@@ -27,7 +27,11 @@ public class MiniLmBertParityTests
         // Single-segment input: TokenTypeIds left null, i.e. segment 0, which the DistilBERT layout folded into its positions.
         var output = model.call(new ModelInputs(golden.ReadTensor("input_ids"), mask)).LastHiddenState!;
         var keep = mask.to_type(ScalarType.Bool);
-        TensorAssert.Close(golden.ReadTensor("last_hidden_state")[keep], output[keep], 5e-3, what: "last_hidden_state (non-pad)");
+        var expected = golden.ReadTensor("last_hidden_state")[keep];
+        // Observed max |diff| is 4.9e-3 (F16 weights); the per-token direction must agree far more tightly.
+        TensorAssert.Close(expected, output[keep], 5e-3, what: "last_hidden_state (non-pad)");
+        double worstCosine = nn.functional.cosine_similarity(expected, output[keep], dim: -1).min().item<float>();
+        Assert.True(worstCosine >= 0.99999, $"per-token cosine {worstCosine:F7} < 0.99999");
     }
 
     [SkippableFact]
