@@ -4,13 +4,6 @@ using static TorchSharp.torch;
 
 namespace DistilBert.Sharp.Modeling;
 
-/// <summary>
-/// The padding mask prepared once per forward in the two forms attention needs: an additive bias for the fused
-/// <c>scaled_dot_product_attention</c> and a boolean "masked" tensor for the eager path. Both are [batch, 1, 1, seq].
-/// Null members mean "attend everywhere".
-/// </summary>
-internal sealed record AttentionMasks(Tensor? AdditiveBias, Tensor? Masked);
-
 /// <summary>HF's <c>MultiHeadSelfAttention</c>: q/k/v projections, scaled dot-product attention, output projection.</summary>
 internal sealed class MultiHeadSelfAttention : nn.Module
 {
@@ -42,33 +35,10 @@ internal sealed class MultiHeadSelfAttention : nn.Module
     /// <summary>Self-attention over <paramref name="x"/> [batch, seq, dim]; <paramref name="weights"/> is set only when requested.</summary>
     public Tensor Forward(Tensor x, AttentionMasks masks, bool outputAttentions, out Tensor? weights)
     {
-        long batch = x.shape[0], seq = x.shape[1], dim = x.shape[2];
-        Tensor Shape(Tensor t) => t.view(batch, seq, _heads, _headDim).transpose(1, 2);
-        var q = Shape(q_lin.call(x));
-        var k = Shape(k_lin.call(x));
-        var v = Shape(v_lin.call(x));
-        Tensor context;
-        if (!outputAttentions)
-        {
-            // Fused kernel (much faster on CPU). The additive bias holds finfo.min at padded keys, which is what HF's
-            // masked_fill produces: score + finfo.min rounds to finfo.min, so even a fully padded row stays uniform.
-            context = nn.functional.scaled_dot_product_attention(q, k, v, masks.AdditiveBias, training ? _attentionDropout : 0.0);
-            weights = null;
-        }
-        else
-        {
-            // Eager path, step for step as HF writes it, because the caller wants the attention probabilities.
-            q = q / Math.Sqrt(_headDim);
-            var scores = q.matmul(k.transpose(2, 3));
-            if (masks.Masked is not null)
-                scores = scores.masked_fill(masks.Masked, MaskValue(scores.dtype));
-            weights = dropout.call(scores.softmax(-1));
-            context = weights.matmul(v);
-        }
-        context = context.transpose(1, 2).reshape(batch, seq, dim);
+        var q = AttentionKernel.SplitHeads(q_lin.call(x), _heads, _headDim);
+        var k = AttentionKernel.SplitHeads(k_lin.call(x), _heads, _headDim);
+        var v = AttentionKernel.SplitHeads(v_lin.call(x), _heads, _headDim);
+        var context = AttentionKernel.Attend(q, k, v, masks, training ? _attentionDropout : 0.0, dropout, outputAttentions, out weights);
         return out_lin.call(context);
     }
-
-    /// <summary>The fill value for padded keys: the dtype's most negative finite number (HF's <c>torch.finfo(dtype).min</c>).</summary>
-    public static Scalar MaskValue(ScalarType dtype) => finfo(dtype).min;
 }
