@@ -1,5 +1,6 @@
 using DistilBert.Sharp.Modeling;
 using DistilBert.Sharp.Tests.Infrastructure;
+using DistilBert.Sharp.Tests.Modeling.Bert;
 using DistilBert.Sharp.Tests.Training;
 using DistilBert.Sharp.Training;
 using DistilBert.Sharp.Training.Optimization;
@@ -68,6 +69,25 @@ public sealed class LayerwiseLrDecayTests
         Assert.Equal(6, LayerwiseLearningRates.Depth("distilbert.transformer.layer.0.ffn.lin1.weight", 6));
         Assert.Equal(7, LayerwiseLearningRates.Depth("distilbert.embeddings.word_embeddings.weight", 6));
         Assert.Null(LayerwiseLearningRates.LayerIndex("vocab_transform.weight"));
+    }
+
+    [Fact]
+    public void Bert_pooler_and_classifier_get_the_base_rate_layers_and_embeddings_decay()
+    {
+        torch.manual_seed(1);
+        using var model = new BertForSequenceClassification(TinyBert.Config()); // 2 layers
+        var groups = ParameterGroups.Create(model, new TrainingArguments { OutputDir = "unused", LearningRate = 1e-3, LayerwiseLrDecay = 0.5 });
+        var lrOf = groups.SelectMany(g => g.Parameters.Select(p => (p.Name, g.BaseLearningRate))).ToDictionary(x => x.Name, x => x.BaseLearningRate);
+        Assert.Equal(model.named_parameters().Count(), lrOf.Count);
+        foreach (var (name, lr) in lrOf)
+        {
+            double expected = name.StartsWith("bert.embeddings.", StringComparison.Ordinal) ? 1.25e-4
+                : name.StartsWith("bert.encoder.layer.0.", StringComparison.Ordinal) ? 2.5e-4
+                : name.StartsWith("bert.encoder.layer.1.", StringComparison.Ordinal) ? 5e-4
+                : name.StartsWith("bert.pooler.", StringComparison.Ordinal) || name.StartsWith("classifier.", StringComparison.Ordinal) ? 1e-3
+                : throw new InvalidOperationException($"unexpected parameter {name}");
+            Assert.True(Math.Abs(expected - lr) < 1e-18, $"{name}: {lr}");
+        }
     }
 
     [Theory]
