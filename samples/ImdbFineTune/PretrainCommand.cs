@@ -79,7 +79,7 @@ internal static class PretrainCommand
     }
 
     /// <summary>Stage 1: masked-LM training of <c>options.Model</c> on train+unsup reviews; returns the saved checkpoint folder.</summary>
-    private static async Task<string> PretrainAsync(SampleOptions options, int steps, int? maxTexts, double learningRate, double mlmProbability,
+    internal static async Task<string> PretrainAsync(SampleOptions options, int steps, int? maxTexts, double learningRate, double mlmProbability,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
