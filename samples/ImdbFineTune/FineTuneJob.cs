@@ -80,6 +80,7 @@ internal sealed class FineTuneJob(SampleOptions options)
             GroupByLength = true,
             Seed = options.Seed,
             Bf16 = options.Bf16,
+            LayerwiseLrDecay = options.LayerwiseLrDecay,
         };
         var history = new TrainingHistory();
         using var trainer = new Trainer(model, args, trainSet, validSet, new DataCollatorWithPadding(tokenizer.PadTokenId),
@@ -120,7 +121,7 @@ internal sealed class FineTuneJob(SampleOptions options)
 
     private void PrintPlan() =>
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]IMDb fine-tuning[/] — model {options.Model}, preset {options.Preset}: {options.Epochs} epoch(s), batch {options.BatchSize}, lr {options.LearningRate:G}, max length {options.MaxLength}, truncation {options.Truncation}{(options.Bf16 ? ", bf16" : "")}, seed {options.Seed}.");
+            $"[bold]IMDb fine-tuning[/] — model {options.Model}, preset {options.Preset}: {options.Epochs} epoch(s), batch {options.BatchSize}, lr {options.LearningRate:G}, max length {options.MaxLength}, truncation {options.Truncation}{(options.Bf16 ? ", bf16" : "")}{(options.LayerwiseLrDecay is double d ? $", layer-wise lr decay {d}" : "")}, seed {options.Seed}.");
 
     private static void ShowExamples(PreTrainedModel model, DistilBertTokenizer tokenizer, IReadOnlyList<LabeledText> test)
     {

@@ -23,6 +23,7 @@ internal sealed class RunReport(SampleOptions options, IReadOnlyDictionary<strin
         ["max_length"] = options.MaxLength,
         ["truncation"] = options.Truncation,
         ["bf16"] = options.Bf16,
+        ["layerwise_lr_decay"] = options.LayerwiseLrDecay ?? 1.0,
         ["seed"] = options.Seed,
         ["train_samples"] = trainSet.Count,
         ["test_samples"] = testSet.Count,

@@ -46,7 +46,7 @@ internal static class SampleCli
         var maxLength = new Option<int?>("--max-length") { Description = "Truncate reviews to this many tokens (with [CLS]/[SEP])." };
         var maxTrain = new Option<int?>("--max-train-samples") { Description = "Use at most this many training reviews." };
         var maxEval = new Option<int?>("--max-eval-samples") { Description = "Use at most this many validation reviews, and test reviews unless --max-test-samples is given." };
-        var maxTest = new Option<int?>("--max-test-samples") { Description = "Use at most this many test reviews (default: --max-eval-samples, else all 25,000)." };
+        var maxTest = new Option<int?>("--max-test-samples") { Description = "Use at most this many test reviews (default: --max-eval-samples, else the preset's: all 25,000 for full, 5,000 for cpu)." };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, shuffling, dropout and head init.", DefaultValueFactory = _ => 42 };
         var bf16 = new Option<bool>("--bf16") { Description = "bf16 mixed precision (fp32 master weights)." };
         var truncation = new Option<string>("--truncation")
@@ -55,10 +55,14 @@ internal static class SampleCli
             DefaultValueFactory = _ => "head",
         };
         truncation.AcceptOnlyFromAmong("head", "tail", "head+tail");
+        var layerwiseDecay = new Option<double?>("--layerwise-lr-decay")
+        {
+            Description = "Layer-wise learning-rate decay (Sun et al. 2019: 0.95): the head gets the base rate, each layer below a factor less.",
+        };
 
         var root = new RootCommand("Fine-tunes DistilBERT on the IMDb movie-review sentiment dataset and reports test accuracy.")
         {
-            model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed, bf16, truncation,
+            model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed, bf16, truncation, layerwiseDecay,
         };
 
         root.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
@@ -111,6 +115,7 @@ internal static class SampleCli
             }
         });
 
+        root.Subcommands.Add(PretrainCommand.Create());
         return root;
     }
 }

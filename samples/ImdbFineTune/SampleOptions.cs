@@ -20,6 +20,7 @@ internal sealed record SampleOptions
     public required int Seed { get; init; }
     public bool Bf16 { get; init; }
     public string Truncation { get; init; } = "head";
+    public double? LayerwiseLrDecay { get; init; }
 }
 
 /// <summary>
