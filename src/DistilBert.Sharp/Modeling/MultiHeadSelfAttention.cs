@@ -44,20 +44,23 @@ internal sealed class MultiHeadSelfAttention : nn.Module
     {
         long batch = x.shape[0], seq = x.shape[1], dim = x.shape[2];
         Tensor Shape(Tensor t) => t.view(batch, seq, _heads, _headDim).transpose(1, 2);
-        var q = Shape(q_lin.call(x));
-        var k = Shape(k_lin.call(x));
-        var v = Shape(v_lin.call(x));
+        // Under bf16 mixed precision q/k/v stay bf16 so the fused attention runs in bf16 too (see MixedPrecision).
+        var q = Shape(MixedPrecision.Linear(q_lin, x, keepBf16: true));
+        var k = Shape(MixedPrecision.Linear(k_lin, x, keepBf16: true));
+        var v = Shape(MixedPrecision.Linear(v_lin, x, keepBf16: true));
         Tensor context;
         if (!outputAttentions)
         {
             // Fused kernel (much faster on CPU). The additive bias holds finfo.min at padded keys, which is what HF's
             // masked_fill produces: score + finfo.min rounds to finfo.min, so even a fully padded row stays uniform.
-            context = nn.functional.scaled_dot_product_attention(q, k, v, masks.AdditiveBias, training ? _attentionDropout : 0.0);
+            context = nn.functional.scaled_dot_product_attention(q, k, v, MixedPrecision.BiasFor(masks.AdditiveBias, q.dtype), training ? _attentionDropout : 0.0);
             weights = null;
         }
         else
         {
             // Eager path, step for step as HF writes it, because the caller wants the attention probabilities.
+            // Autocast runs softmax in fp32, so bf16 projections come back to the residual dtype here.
+            if (q.dtype != x.dtype) (q, k, v) = (q.to(x.dtype), k.to(x.dtype), v.to(x.dtype));
             q = q / Math.Sqrt(_headDim);
             var scores = q.matmul(k.transpose(2, 3));
             if (masks.Masked is not null)
@@ -66,7 +69,7 @@ internal sealed class MultiHeadSelfAttention : nn.Module
             context = weights.matmul(v);
         }
         context = context.transpose(1, 2).reshape(batch, seq, dim);
-        return out_lin.call(context);
+        return MixedPrecision.Linear(out_lin, context);
     }
 
     /// <summary>The fill value for padded keys: the dtype's most negative finite number (HF's <c>torch.finfo(dtype).min</c>).</summary>
