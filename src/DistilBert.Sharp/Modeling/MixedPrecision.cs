@@ -62,8 +62,8 @@ public static class MixedPrecision
     }
 
     /// <summary>
-    /// <paramref name="linear"/> applied to <paramref name="x"/>, in bf16 when autocast is on or the weights were converted
-    /// by <see cref="ToBf16Inference"/>. The result is fp32 unless <paramref name="keepBf16"/> (for a bf16 consumer).
+    /// <paramref name="linear"/> applied to <paramref name="x"/>, in bf16 when autocast is on or the weights are bf16
+    /// (<see cref="ToBf16Inference"/>). The result is bf16 when <paramref name="keepBf16"/> (for a bf16 consumer), else see below.
     /// </summary>
     internal static Tensor Linear(Linear linear, Tensor x, bool keepBf16 = false)
     {
@@ -74,7 +74,11 @@ public static class MixedPrecision
         var w = converted ? weight : weight.to(ScalarType.BFloat16);
         var b = linear.bias is { } bias ? (converted ? bias : bias.to(ScalarType.BFloat16)) : null;
         var y = nn.functional.linear(x.to(ScalarType.BFloat16), w, b);
-        return keepBf16 ? y : y.to(ScalarType.Float32);
+        if (keepBf16) return y;
+        // Autocast hands fp32 back to the fp32 residual stream. Pre-cast weights give the input's dtype back: fp32 for
+        // ToBf16Inference (a bf16 input from attention/GELU is promoted at the residual add), bf16 for a model that was
+        // converted to bf16 as a whole (model.to(bfloat16)), which then stays bf16 end to end.
+        return y.to(converted ? x.dtype : ScalarType.Float32);
     }
 
     /// <summary>
