@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace DistilBert.Sharp.Modeling;
@@ -12,8 +9,6 @@ namespace DistilBert.Sharp.Modeling;
 /// </summary>
 public sealed class DistilBertConfig : PretrainedConfig
 {
-    private JsonObject _extra = new();
-
     /// <summary>Activations DistilBERT's feed-forward and MLM head accept (HF's <c>activation</c>).</summary>
     public static IReadOnlyList<string> SupportedActivations { get; } = ["gelu", "relu", "silu", "swish", "tanh"];
 
@@ -75,147 +70,57 @@ public sealed class DistilBertConfig : PretrainedConfig
     /// <summary>Reads a <c>config.json</c> file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The content is not a valid DistilBERT configuration; the message names the file and key.</exception>
-    public static DistilBertConfig FromFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"DistilBERT configuration file '{path}' does not exist.", path);
-        return Parse(File.ReadAllText(path), path);
-    }
-
-    /// <summary>Writes <c>config.json</c> atomically (temporary file, then rename), so a crash never leaves half a file.</summary>
-    public void Save(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        Validate();
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllText(temp, ToJson(), new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    public static DistilBertConfig FromFile(string path) => ConfigJson.ReadFile(path, "DistilBERT", Parse);
 
     /// <summary>A deep copy (extras included), e.g. to change <see cref="PretrainedConfig.NumLabels"/> without touching the original.</summary>
-    public DistilBertConfig Clone()
-    {
-        var copy = (DistilBertConfig)MemberwiseClone();
-        copy._extra = (JsonObject)_extra.DeepClone();
-        copy.Id2Label = new Dictionary<int, string>(Id2Label);
-        copy.Architectures = Architectures?.ToArray();
-        return copy;
-    }
+    public DistilBertConfig Clone() => CloneAs<DistilBertConfig>();
 
-    /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the offending key and value.</summary>
-    public void Validate()
+    /// <inheritdoc />
+    public override void Validate()
     {
-        RequirePositive("dim", Dim);
-        RequirePositive("n_layers", NLayers);
-        RequirePositive("n_heads", NHeads);
-        RequirePositive("hidden_dim", HiddenDim);
-        RequirePositive("vocab_size", VocabSize);
-        RequirePositive("max_position_embeddings", MaxPositionEmbeddings);
+        ConfigJson.RequirePositive("dim", Dim);
+        ConfigJson.RequirePositive("n_layers", NLayers);
+        ConfigJson.RequirePositive("n_heads", NHeads);
+        ConfigJson.RequirePositive("hidden_dim", HiddenDim);
+        ConfigJson.RequirePositive("vocab_size", VocabSize);
+        ConfigJson.RequirePositive("max_position_embeddings", MaxPositionEmbeddings);
         if (Dim % NHeads != 0)
             throw new ArgumentException($"dim ({Dim}) must be divisible by n_heads ({NHeads}).", "dim");
-        RequireProbability("dropout", Dropout);
-        RequireProbability("attention_dropout", AttentionDropout);
-        RequireProbability("seq_classif_dropout", SeqClassifDropout);
-        RequireProbability("qa_dropout", QaDropout);
+        ConfigJson.RequireProbability("dropout", Dropout);
+        ConfigJson.RequireProbability("attention_dropout", AttentionDropout);
+        ConfigJson.RequireProbability("seq_classif_dropout", SeqClassifDropout);
+        ConfigJson.RequireProbability("qa_dropout", QaDropout);
         if (!SupportedActivations.Contains(Activation))
             throw new ArgumentException($"activation '{Activation}' is not supported; use one of: {string.Join(", ", SupportedActivations)}.", "activation");
-        if (!(InitializerRange > 0) || double.IsInfinity(InitializerRange))
-            throw new ArgumentException($"initializer_range must be a positive number, got {InitializerRange}.", "initializer_range");
-        if (PadTokenId < 0 || PadTokenId >= VocabSize)
-            throw new ArgumentException($"pad_token_id ({PadTokenId}) must lie in [0, vocab_size={VocabSize}).", "pad_token_id");
-        if (Id2Label.Count == 0)
-            throw new ArgumentException("id2label must hold at least one label.", "id2label");
-        for (int i = 0; i < Id2Label.Count; i++)
-            if (!Id2Label.ContainsKey(i))
-                throw new ArgumentException($"id2label must map every id 0..{Id2Label.Count - 1}; id {i} is missing.", "id2label");
-        if (ProblemType is not null && !KnownProblemTypes.Contains(ProblemType))
-            throw new ArgumentException($"problem_type '{ProblemType}' is not one of: {string.Join(", ", KnownProblemTypes)}.", "problem_type");
+        ConfigJson.ValidateCommon(this, InitializerRange, PadTokenId, VocabSize);
     }
 
     /// <inheritdoc />
     public override string ToJson()
     {
-        var node = (JsonObject)_extra.DeepClone();
+        var node = (JsonObject)Extra.DeepClone();
         node["activation"] = Activation;
-        node["architectures"] = Architectures is null ? null : new JsonArray(Architectures.Select(a => (JsonNode?)a).ToArray());
         node["attention_dropout"] = AttentionDropout;
         node["dim"] = Dim;
         node["dropout"] = Dropout;
         node["hidden_dim"] = HiddenDim;
-        var id2label = new JsonObject();
-        foreach (var (id, label) in Id2Label.OrderBy(kv => kv.Key)) id2label[id.ToString(CultureInfo.InvariantCulture)] = label;
-        node["id2label"] = id2label;
         node["initializer_range"] = InitializerRange;
-        var label2id = new JsonObject();
-        foreach (var (id, label) in Id2Label.OrderBy(kv => kv.Key)) label2id[label] = id;
-        node["label2id"] = label2id;
         node["max_position_embeddings"] = MaxPositionEmbeddings;
-        node["model_type"] = ModelType;
         node["n_heads"] = NHeads;
         node["n_layers"] = NLayers;
         node["pad_token_id"] = PadTokenId;
-        node["problem_type"] = ProblemType;
         node["qa_dropout"] = QaDropout;
         node["seq_classif_dropout"] = SeqClassifDropout;
         node["sinusoidal_pos_embds"] = SinusoidalPosEmbds;
         node["tie_word_embeddings"] = TieWordEmbeddings;
         node["vocab_size"] = VocabSize;
-        // HF writes config.json with sorted keys and two-space indentation; do the same so diffs stay readable.
-        var sorted = new JsonObject();
-        foreach (var kv in node.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sorted[kv.Key] = kv.Value?.DeepClone();
-        return sorted.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        ConfigJson.PutCommon(node, this);
+        return ConfigJson.ToSortedText(node);
     }
 
-    /// <summary>Keys of <c>config.json</c> this class does not model, kept verbatim for the round trip.</summary>
-    public IReadOnlyDictionary<string, JsonNode?> ExtraKeys => _extra.ToDictionary(kv => kv.Key, kv => kv.Value);
-
-    private static void RequirePositive(string key, int value)
+    private static DistilBertConfig Parse(string json, string source) => ConfigJson.Parse(json, source, reader =>
     {
-        if (value <= 0) throw new ArgumentException($"{key} must be positive, got {value}.", key);
-    }
-
-    private static void RequireProbability(string key, double value)
-    {
-        if (!(value >= 0 && value < 1)) throw new ArgumentException($"{key} must be a probability in [0, 1), got {value}.", key);
-    }
-
-    private static DistilBertConfig Parse(string json, string source)
-    {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(json) as JsonObject
-                   ?? throw new InvalidDataException($"{source}: expected a JSON object at the top level.");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{source} is not valid JSON: {ex.Message}", ex);
-        }
-        try
-        {
-            return FromObject(root, source);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidDataException($"{source}: {ex.Message}", ex);
-        }
-    }
-
-    private static DistilBertConfig FromObject(JsonObject root, string source)
-    {
-        var reader = new ConfigJsonReader((JsonObject)root.DeepClone(), source);
-        string? modelType = reader.TakeString("model_type");
-        if (modelType is not null && modelType != "distilbert")
-            throw new InvalidDataException($"{source}: model_type is '{modelType}', not 'distilbert'.");
+        ConfigJson.RequireModelType(reader, "distilbert", source);
         var c = new DistilBertConfig();
         c.Dim = reader.TakeInt("dim") ?? c.Dim;
         c.NLayers = reader.TakeInt("n_layers") ?? c.NLayers;
@@ -232,11 +137,9 @@ public sealed class DistilBertConfig : PretrainedConfig
         c.InitializerRange = reader.TakeDouble("initializer_range") ?? c.InitializerRange;
         c.PadTokenId = reader.TakeInt("pad_token_id") ?? c.PadTokenId;
         c.TieWordEmbeddings = reader.TakeBool("tie_word_embeddings") ?? c.TieWordEmbeddings;
-        c.ProblemType = reader.TakeString("problem_type");
-        c.Architectures = reader.TakeStringList("architectures");
-        c.Id2Label = reader.TakeLabels();
-        c._extra = reader.Remaining;
+        ConfigJson.TakeCommon(reader, c);
+        c.Extra = reader.Remaining;
         c.Validate();
         return c;
-    }
+    });
 }

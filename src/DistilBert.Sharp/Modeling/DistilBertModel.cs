@@ -12,7 +12,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
 {
 #pragma warning disable IDE1006 // HF key names
     private readonly Embeddings embeddings;
-    private readonly Transformer transformer;
+    private readonly EncoderStack<TransformerBlock> transformer;
 #pragma warning restore IDE1006
 
     /// <summary>Builds the encoder with HF's random initialisation (seed it with <c>torch.manual_seed</c>).</summary>
@@ -21,7 +21,7 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
     internal DistilBertModel(DistilBertConfig config, bool initialize) : base(nameof(DistilBertModel), config)
     {
         embeddings = new Embeddings(DistilBertConfig);
-        transformer = new Transformer(DistilBertConfig);
+        transformer = new EncoderStack<TransformerBlock>("transformer", DistilBertConfig.NLayers, () => new TransformerBlock(DistilBertConfig));
         RegisterComponents();
         if (initialize) DistilBertInitializer.Initialize(this);
     }
@@ -41,35 +41,13 @@ public sealed class DistilBertModel : DistilBertPreTrainedModel
     /// <summary>Encodes a batch; labels are ignored (the bare encoder has no loss).</summary>
     public override ModelOutput forward(ModelInputs inputs)
     {
-        InputValidation.ValidateEncoderInputs(inputs, DistilBertConfig, embeddings.WordEmbeddingWeight.device);
+        InputValidation.ValidateEncoderInputs(inputs, DistilBertConfig.VocabSize, DistilBertConfig.MaxPositionEmbeddings, embeddings.WordEmbeddingWeight.device);
         using var scope = NewDisposeScope();
         var hidden = embeddings.call(inputs.InputIds);
-        var masks = BuildMasks(inputs.AttentionMask, hidden.dtype);
+        var masks = AttentionMasks.FromPaddingMask(inputs.AttentionMask, hidden.dtype);
         var hiddenStates = inputs.OutputHiddenStates ? new List<Tensor>() : null;
         var attentions = inputs.OutputAttentions ? new List<Tensor>() : null;
         hidden = transformer.Forward(hidden, masks, hiddenStates, attentions);
-        // The last hidden state is also the last entry of HiddenStates: move it out once, since a second
-        // MoveToOuterDisposeScope would lift it past the caller's scope and leak it.
-        hidden.MoveToOuterDisposeScope();
-        return new ModelOutput
-        {
-            LastHiddenState = hidden,
-            HiddenStates = hiddenStates?.Select(t => ReferenceEquals(t, hidden) ? t : t.MoveToOuterDisposeScope()).ToArray(),
-            Attentions = attentions?.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
-        };
-    }
-
-    /// <summary>
-    /// Turns the 1/0 padding mask into the additive bias of the fused kernel and the boolean mask of the eager path,
-    /// both [batch, 1, 1, seq] so they broadcast over heads and query positions, as HF's <c>mask.view(bs, 1, 1, k)</c>.
-    /// </summary>
-    private static AttentionMasks BuildMasks(Tensor? attentionMask, ScalarType dtype)
-    {
-        if (attentionMask is null) return new AttentionMasks(null, null);
-        long batch = attentionMask.shape[0], seq = attentionMask.shape[1];
-        var masked = attentionMask.eq(0).view(batch, 1, 1, seq);
-        var bias = zeros(batch, 1, 1, seq, dtype: dtype, device: attentionMask.device)
-            .masked_fill(masked, MultiHeadSelfAttention.MaskValue(dtype));
-        return new AttentionMasks(bias, masked);
+        return EncoderResults.Lift(hidden, hiddenStates, attentions);
     }
 }

@@ -9,7 +9,7 @@ namespace DistilBert.Sharp.Modeling;
 /// </summary>
 internal static class InputValidation
 {
-    public static void ValidateEncoderInputs(ModelInputs inputs, DistilBertConfig config, Device modelDevice)
+    public static void ValidateEncoderInputs(ModelInputs inputs, int vocabSize, int maxPositionEmbeddings, Device modelDevice)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var ids = inputs.InputIds ?? throw new ArgumentException("InputIds is required.", nameof(inputs));
@@ -22,11 +22,11 @@ internal static class InputValidation
         long batch = ids.shape[0], seq = ids.shape[1];
         if (batch == 0 || seq == 0)
             throw new ArgumentException($"InputIds is empty: shape [{batch}, {seq}].", nameof(inputs));
-        if (seq > config.MaxPositionEmbeddings)
-            throw new ArgumentException($"Sequence length {seq} exceeds max_position_embeddings ({config.MaxPositionEmbeddings}); truncate the input.", nameof(inputs));
+        if (seq > maxPositionEmbeddings)
+            throw new ArgumentException($"Sequence length {seq} exceeds max_position_embeddings ({maxPositionEmbeddings}); truncate the input.", nameof(inputs));
         long min = ids.min().item<long>(), max = ids.max().item<long>();
-        if (min < 0 || max >= config.VocabSize)
-            throw new ArgumentException($"InputIds contains token id {(min < 0 ? min : max)} outside the vocabulary [0, {config.VocabSize}).", nameof(inputs));
+        if (min < 0 || max >= vocabSize)
+            throw new ArgumentException($"InputIds contains token id {(min < 0 ? min : max)} outside the vocabulary [0, {vocabSize}).", nameof(inputs));
         if (inputs.AttentionMask is { } mask)
         {
             if (!mask.shape.SequenceEqual(ids.shape))
@@ -34,6 +34,22 @@ internal static class InputValidation
             if (mask.device_type != ids.device_type || mask.device_index != ids.device_index)
                 throw new ArgumentException($"AttentionMask is on {mask.device} but InputIds is on {ids.device}.", nameof(inputs));
         }
+    }
+
+    /// <summary>Segment ids (BERT's <c>token_type_ids</c>) must match InputIds and lie in [0, <paramref name="typeVocabSize"/>).</summary>
+    public static void ValidateTokenTypeIds(ModelInputs inputs, int typeVocabSize)
+    {
+        if (inputs.TokenTypeIds is not { } types) return;
+        var ids = inputs.InputIds;
+        if (!types.shape.SequenceEqual(ids.shape))
+            throw new ArgumentException($"TokenTypeIds shape [{string.Join(", ", types.shape)}] does not match InputIds shape [{string.Join(", ", ids.shape)}].", nameof(inputs));
+        if (types.dtype is not (ScalarType.Int64 or ScalarType.Int32))
+            throw new ArgumentException($"TokenTypeIds must be int64 (or int32); got {types.dtype}.", nameof(inputs));
+        if (types.device_type != ids.device_type || types.device_index != ids.device_index)
+            throw new ArgumentException($"TokenTypeIds is on {types.device} but InputIds is on {ids.device}.", nameof(inputs));
+        long min = types.min().item<long>(), max = types.max().item<long>();
+        if (min < 0 || max >= typeVocabSize)
+            throw new ArgumentException($"TokenTypeIds contains segment id {(min < 0 ? min : max)} outside [0, type_vocab_size={typeVocabSize}).", nameof(inputs));
     }
 
     /// <summary>Class-index labels must be in [0, <paramref name="classes"/>) or the ignore index -100.</summary>

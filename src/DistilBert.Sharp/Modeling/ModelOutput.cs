@@ -17,6 +17,9 @@ public record ModelOutput
     /// <summary>Encoder output [batch, seq, dim]; set by base models.</summary>
     public torch.Tensor? LastHiddenState { get; init; }
 
+    /// <summary>The pooled first-token representation [batch, hidden] of BERT-style encoders (HF's <c>pooler_output</c>); null for DistilBERT.</summary>
+    public torch.Tensor? PoolerOutput { get; init; }
+
     /// <summary>Embeddings output followed by each layer's output, when requested.</summary>
     public IReadOnlyList<torch.Tensor>? HiddenStates { get; init; }
 

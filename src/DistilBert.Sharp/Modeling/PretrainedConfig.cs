@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace DistilBert.Sharp.Modeling;
 
 /// <summary>
@@ -41,6 +43,36 @@ public abstract class PretrainedConfig
 
     /// <summary>Serialises the configuration as HF's <c>config.json</c> text.</summary>
     public abstract string ToJson();
+
+    /// <summary>Checks every value; throws <see cref="ArgumentException"/> naming the offending key and value.</summary>
+    public abstract void Validate();
+
+    /// <summary>Writes <c>config.json</c> atomically (temporary file, then rename), so a crash never leaves half a file.</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Validate();
+        ConfigJson.WriteAtomically(path, ToJson());
+    }
+
+    /// <summary>Keys of <c>config.json</c> this class does not model, kept verbatim for the round trip.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> ExtraKeys => Extra.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    /// <summary>The unmodelled keys; <see cref="ToJson"/> starts from a copy of them.</summary>
+    private protected JsonObject Extra { get; set; } = new();
+
+    /// <summary>A deep copy of this configuration, whatever its concrete type.</summary>
+    internal PretrainedConfig CloneConfig() => CloneAs<PretrainedConfig>();
+
+    /// <summary>A deep copy of this configuration (extras and label map included).</summary>
+    private protected T CloneAs<T>() where T : PretrainedConfig
+    {
+        var copy = (T)MemberwiseClone();
+        copy.Extra = (JsonObject)Extra.DeepClone();
+        copy.Id2Label = new Dictionary<int, string>(Id2Label);
+        copy.Architectures = Architectures?.ToArray();
+        return copy;
+    }
 
     /// <summary>The label map HF creates for <paramref name="count"/> labels: <c>LABEL_0</c> … <c>LABEL_{count-1}</c>.</summary>
     public static IReadOnlyDictionary<int, string> DefaultLabels(int count) =>

@@ -43,33 +43,9 @@ internal static class PretrainedSaving
             CheckpointWriter.Save(dir, state.Where(kv => !tied.Contains(kv.Key)));
         }
         string configPath = Path.Combine(dir, "config.json");
-        switch (model.Config)
-        {
-            case DistilBertConfig config:
-                var copy = config.Clone();
-                copy.Architectures = [model.GetType().Name];
-                copy.Save(configPath);
-                break;
-            default:
-                var previous = model.Config.Architectures;
-                model.Config.Architectures = [model.GetType().Name];
-                try { WriteAtomically(configPath, model.Config.ToJson()); }
-                finally { model.Config.Architectures = previous; }
-                break;
-        }
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        // architectures is set on a copy, so saving never edits the model's own configuration.
+        var copy = model.Config.CloneConfig();
+        copy.Architectures = [model.GetType().Name];
+        copy.Save(configPath);
     }
 }

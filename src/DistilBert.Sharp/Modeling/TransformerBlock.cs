@@ -27,7 +27,7 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>HF's <c>TransformerBlock</c>: post-norm self-attention and feed-forward with residual connections.</summary>
-internal sealed class TransformerBlock : nn.Module
+internal sealed class TransformerBlock : nn.Module, IEncoderLayer
 {
 #pragma warning disable IDE1006 // HF key names
     private readonly MultiHeadSelfAttention attention;

@@ -44,10 +44,7 @@ public class DistilBertFixtureTests
         var output = model.call(new ModelInputs(golden.ReadTensor("input_ids"), golden.ReadTensor("attention_mask")) { OutputHiddenStates = true });
         string outputKey = folder == "distilbert-tiny-base" ? "last_hidden_state" : "logits";
         TensorAssert.Close(golden.ReadTensor(outputKey), (output.Logits ?? output.LastHiddenState)!, OutputTolerance, what: outputKey);
-        int layers = model.DistilBertConfig.NLayers;
-        Assert.Equal(layers + 1, output.HiddenStates!.Count);
-        for (int i = 0; i <= layers; i++)
-            TensorAssert.Close(golden.ReadTensor($"hidden_states.{i}"), output.HiddenStates[i], OutputTolerance, what: $"hidden_states.{i}");
+        FixtureChecks.HiddenStates(golden, output, model.DistilBertConfig.NLayers, OutputTolerance);
 
         var noMask = model.call(new ModelInputs(golden.ReadTensor("input_ids")));
         TensorAssert.Close(golden.ReadTensor($"no_mask.{outputKey}"), (noMask.Logits ?? noMask.LastHiddenState)!, OutputTolerance, what: $"no_mask.{outputKey}");
@@ -63,14 +60,7 @@ public class DistilBertFixtureTests
         using var model = Load(folder, path);
         model.eval();
         var output = model.call(new ModelInputs(golden.ReadTensor("input_ids"), golden.ReadTensor("attention_mask"), Labels: golden.ReadTensor("labels")));
-        TensorAssert.Close(golden.ReadTensor("loss").reshape(-1), output.Loss!.reshape(-1), 1e-6, what: "loss");
-        output.Loss!.backward();
-
-        var gradNames = golden.Tensors.Keys.Where(k => k.StartsWith("grad.", StringComparison.Ordinal)).Select(k => k["grad.".Length..]).ToHashSet();
-        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToDictionary(p => p.name, p => p.parameter);
-        Assert.Equal(gradNames.Order(), trainable.Keys.Order());
-        foreach (var (name, parameter) in trainable)
-            TensorAssert.Close(golden.ReadTensor("grad." + name), parameter.grad!, 1e-5, 1e-4, what: "grad." + name);
+        FixtureChecks.LossAndEveryGradient(golden, model, output);
     }
 
     [SkippableTheory]

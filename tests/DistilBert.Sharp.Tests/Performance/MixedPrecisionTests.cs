@@ -126,6 +126,30 @@ public class MixedPrecisionTests
     }
 
     [Fact]
+    public void Bert_reuses_the_same_bf16_path_under_autocast_and_after_ToBf16Inference()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        using var model = new BertForSequenceClassification(new BertConfig
+        {
+            HiddenSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 128, VocabSize = 100,
+            MaxPositionEmbeddings = 32, TypeVocabSize = 2, Id2Label = PretrainedConfig.DefaultLabels(3),
+        });
+        model.eval();
+        using var noGrad = no_grad();
+        var inputs = Inputs();
+        var fp32 = model.forward(inputs).Logits!;
+        Tensor autocast;
+        using (MixedPrecision.Bf16Autocast())
+            autocast = model.forward(inputs).Logits!;
+        model.ToBf16Inference();
+        var converted = model.forward(inputs).Logits!;
+        Assert.Equal(ScalarType.Float32, converted.dtype);
+        Assert.InRange((autocast - fp32).abs().max().item<float>(), 1e-7, Bf16Tolerance);
+        Assert.True(converted.allclose(autocast, atol: 1e-6), "pre-cast weights differ from autocast");
+    }
+
+    [Fact]
     public void Autocast_backward_gives_fp32_gradients_on_fp32_master_weights()
     {
         using var scope = NewDisposeScope();

@@ -15,6 +15,11 @@ internal sealed class TinyConfig : PretrainedConfig
     public int Dim { get; init; } = 8;
     public double Dropout { get; init; } = 0.1;
 
+    public override void Validate()
+    {
+        if (VocabSize <= 0 || Dim <= 0) throw new ArgumentException($"vocab_size {VocabSize} and dim {Dim} must be positive.");
+    }
+
     public override string ToJson() => JsonSerializer.Serialize(new
     {
         model_type = ModelType, vocab_size = VocabSize, dim = Dim, dropout = Dropout,
