@@ -3,6 +3,8 @@ using DistilBert.Sharp.Benchmarks;
 
 if (args.Length > 0 && args[0] == "tokenizer-compare")
     return TokenizerComparison.Run(args[1..]);
+if (args.Length > 0 && args[0] == "compare")
+    return PerformanceComparison.Run(args[1..]);
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

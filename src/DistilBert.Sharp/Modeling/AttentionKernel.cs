@@ -50,12 +50,14 @@ internal static class AttentionKernel
         {
             // Fused kernel (much faster on CPU). The additive bias holds finfo.min at padded keys, which is what HF's
             // masked_fill produces: score + finfo.min rounds to finfo.min, so even a fully padded row stays uniform.
-            context = nn.functional.scaled_dot_product_attention(q, k, v, masks.AdditiveBias, dropoutP);
+            context = nn.functional.scaled_dot_product_attention(q, k, v, MixedPrecision.BiasFor(masks.AdditiveBias, q.dtype), dropoutP);
             weights = null;
         }
         else
         {
             // Eager path, step for step as HF writes it, because the caller wants the attention probabilities.
+            // Autocast runs softmax in fp32: bf16 projections (mixed precision) come back to the mask's dtype here.
+            if (masks.AdditiveBias is { } bias && q.dtype != bias.dtype) (q, k, v) = (q.to(bias.dtype), k.to(bias.dtype), v.to(bias.dtype));
             q = q / Math.Sqrt(headDim);
             var scores = q.matmul(k.transpose(2, 3));
             if (masks.Masked is not null)

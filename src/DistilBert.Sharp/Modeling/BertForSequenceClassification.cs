@@ -39,7 +39,7 @@ public sealed class BertForSequenceClassification : BertPreTrainedModel
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         var encoded = bert.call(inputs with { Labels = null });
-        var logits = classifier.call(dropout.call(encoded.PoolerOutput!));
+        var logits = MixedPrecision.Linear(classifier, dropout.call(encoded.PoolerOutput!));
         var loss = inputs.Labels is { } labels ? Losses.SequenceClassification(BertConfig, logits, labels) : null;
         return EncoderResults.LiftHead(loss, logits, encoded);
     }

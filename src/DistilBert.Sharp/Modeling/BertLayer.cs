@@ -32,9 +32,9 @@ internal sealed class BertSelfAttention : nn.Module
 
     public Tensor Forward(Tensor x, AttentionMasks masks, bool outputAttentions, out Tensor? weights)
     {
-        var q = AttentionKernel.SplitHeads(query.call(x), _heads, _headDim);
-        var k = AttentionKernel.SplitHeads(key.call(x), _heads, _headDim);
-        var v = AttentionKernel.SplitHeads(value.call(x), _heads, _headDim);
+        var q = AttentionKernel.SplitHeads(MixedPrecision.Linear(query, x, keepBf16: true), _heads, _headDim);
+        var k = AttentionKernel.SplitHeads(MixedPrecision.Linear(key, x, keepBf16: true), _heads, _headDim);
+        var v = AttentionKernel.SplitHeads(MixedPrecision.Linear(value, x, keepBf16: true), _heads, _headDim);
         return AttentionKernel.Attend(q, k, v, masks, training ? _dropoutP : 0.0, dropout, outputAttentions, out weights);
     }
 }
@@ -58,7 +58,7 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor residual) => LayerNorm.call(dropout.call(dense.call(x)) + residual);
+    public override Tensor forward(Tensor x, Tensor residual) => LayerNorm.call(dropout.call(MixedPrecision.Linear(dense, x)) + residual);
 }
 
 /// <summary>HF's <c>BertAttention</c>: self-attention (<c>self</c>) then its residual output block (<c>output</c>).</summary>
@@ -95,7 +95,7 @@ internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => Activations.Apply(_activation, dense.call(x));
+    public override Tensor forward(Tensor x) => Activations.Apply(_activation, MixedPrecision.Linear(dense, x, keepBf16: true));
 }
 
 /// <summary>HF's <c>BertLayer</c>: attention block, then the feed-forward (<c>intermediate</c> + <c>output</c>) block.</summary>
@@ -135,5 +135,5 @@ internal sealed class BertPooler : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden) => dense.call(hidden[TensorIndex.Colon, 0]).tanh();
+    public override Tensor forward(Tensor hidden) => MixedPrecision.Linear(dense, hidden[TensorIndex.Colon, 0]).tanh();
 }

@@ -48,8 +48,10 @@ public sealed class DistilBertForMaskedLM : DistilBertPreTrainedModel
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         var encoded = distilbert.call(inputs with { Labels = null });
-        var x = Activations.Apply(DistilBertConfig.Activation, vocab_transform.call(encoded.LastHiddenState!));
-        var logits = vocab_projector.call(vocab_layer_norm.call(x));
+        var x = Activations.Apply(DistilBertConfig.Activation, MixedPrecision.Linear(vocab_transform, encoded.LastHiddenState!));
+        var normed = vocab_layer_norm.call(x);
+        // The untied projector is a Linear and follows the bf16 rules; the tied one reads the fp32 embedding matrix.
+        var logits = vocab_projector is Linear untied ? MixedPrecision.Linear(untied, normed) : vocab_projector.call(normed);
         var loss = inputs.Labels is { } labels ? Losses.TokenCrossEntropy(logits, labels, inputs.InputIds, "Masked-LM") : null;
         return new ModelOutput
         {

@@ -55,7 +55,7 @@ public sealed class DistilBertForQuestionAnswering : DistilBertPreTrainedModel
             throw new ArgumentException($"Question-answering labels must be integer [batch, 2] (start, end); got {l.dtype} [{string.Join(", ", l.shape)}].", nameof(inputs));
         using var scope = NewDisposeScope();
         var encoded = distilbert.call(inputs with { Labels = null });
-        var logits = qa_outputs.call(dropout.call(encoded.LastHiddenState!));
+        var logits = MixedPrecision.Linear(qa_outputs, dropout.call(encoded.LastHiddenState!));
         var start = logits[TensorIndex.Ellipsis, 0].contiguous();
         var end = logits[TensorIndex.Ellipsis, 1].contiguous();
         Tensor? loss = null;

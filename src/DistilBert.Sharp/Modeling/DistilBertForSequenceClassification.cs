@@ -43,8 +43,8 @@ public sealed class DistilBertForSequenceClassification : DistilBertPreTrainedMo
         using var scope = NewDisposeScope();
         var encoded = distilbert.call(inputs with { Labels = null });
         var pooled = encoded.LastHiddenState![TensorIndex.Colon, 0];
-        pooled = dropout.call(nn.functional.relu(pre_classifier.call(pooled)));
-        var logits = classifier.call(pooled);
+        pooled = dropout.call(nn.functional.relu(MixedPrecision.Linear(pre_classifier, pooled)));
+        var logits = MixedPrecision.Linear(classifier, pooled);
         var loss = inputs.Labels is { } labels ? Losses.SequenceClassification(DistilBertConfig, logits, labels) : null;
         return new ModelOutput
         {

@@ -39,7 +39,7 @@ public sealed class DistilBertForTokenClassification : DistilBertPreTrainedModel
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
         var encoded = distilbert.call(inputs with { Labels = null });
-        var logits = classifier.call(dropout.call(encoded.LastHiddenState!));
+        var logits = MixedPrecision.Linear(classifier, dropout.call(encoded.LastHiddenState!));
         var loss = inputs.Labels is { } labels ? Losses.TokenCrossEntropy(logits, labels, inputs.InputIds, "Token-classification") : null;
         return new ModelOutput
         {

@@ -35,10 +35,11 @@ internal sealed class MultiHeadSelfAttention : nn.Module
     /// <summary>Self-attention over <paramref name="x"/> [batch, seq, dim]; <paramref name="weights"/> is set only when requested.</summary>
     public Tensor Forward(Tensor x, AttentionMasks masks, bool outputAttentions, out Tensor? weights)
     {
-        var q = AttentionKernel.SplitHeads(q_lin.call(x), _heads, _headDim);
-        var k = AttentionKernel.SplitHeads(k_lin.call(x), _heads, _headDim);
-        var v = AttentionKernel.SplitHeads(v_lin.call(x), _heads, _headDim);
+        // Under bf16 mixed precision q/k/v stay bf16 so the fused attention runs in bf16 too (see MixedPrecision).
+        var q = AttentionKernel.SplitHeads(MixedPrecision.Linear(q_lin, x, keepBf16: true), _heads, _headDim);
+        var k = AttentionKernel.SplitHeads(MixedPrecision.Linear(k_lin, x, keepBf16: true), _heads, _headDim);
+        var v = AttentionKernel.SplitHeads(MixedPrecision.Linear(v_lin, x, keepBf16: true), _heads, _headDim);
         var context = AttentionKernel.Attend(q, k, v, masks, training ? _attentionDropout : 0.0, dropout, outputAttentions, out weights);
-        return out_lin.call(context);
+        return MixedPrecision.Linear(out_lin, context);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => dropout.call(lin2.call(Activations.Apply(_activation, lin1.call(x))));
+    public override Tensor forward(Tensor x) => dropout.call(MixedPrecision.Linear(lin2, Activations.Apply(_activation, MixedPrecision.Linear(lin1, x, keepBf16: true))));
 }
 
 /// <summary>HF's <c>TransformerBlock</c>: post-norm self-attention and feed-forward with residual connections.</summary>

@@ -60,7 +60,9 @@ public sealed partial class Trainer
                 ct.ThrowIfCancellationRequested();
                 using var scope = torch.NewDisposeScope();
                 var inputs = ToDevice(_collator.Collate(indices.Select(i => ds[i]).ToArray()));
-                var output = _model.forward(inputs);
+                Modeling.ModelOutput output;
+                using (Modeling.MixedPrecision.Bf16Autocast(Args.Bf16))
+                    output = _model.forward(inputs);
                 if (output.Loss is { } loss)
                 {
                     // HF repeats each batch's mean loss batch-size times before averaging: a per-example mean.

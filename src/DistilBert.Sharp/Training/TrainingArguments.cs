@@ -107,7 +107,10 @@ public sealed record TrainingArguments
     /// <summary>Drop the last incomplete training batch of each epoch. Default false.</summary>
     public bool DataloaderDropLast { get; init; }
 
-    /// <summary>bf16 mixed precision. Not implemented yet: <see cref="Validate"/> rejects true.</summary>
+    /// <summary>
+    /// bf16 mixed precision (HF's <c>bf16</c>): fp32 master weights and optimizer, Linear layers and attention in bf16,
+    /// LayerNorm, softmax and the loss in fp32 (see <see cref="Modeling.MixedPrecision"/>). Default false.
+    /// </summary>
     public bool Bf16 { get; init; }
 
     /// <summary>Torch device to train on (e.g. <c>cpu</c>, <c>cuda</c>). Default <c>cpu</c>.</summary>
@@ -182,7 +185,6 @@ public sealed record TrainingArguments
             }
         }
         Require(ReportTo.All(r => r is "none"), $"report_to supports only 'none' (got {string.Join(", ", ReportTo)}); use callbacks or ILogger to observe training.");
-        Require(!Bf16, "bf16=true is not implemented yet in DistilBert.Sharp (planned); train in fp32 (bf16=false).");
         Require(!string.IsNullOrWhiteSpace(Device), "device must name a torch device such as 'cpu' or 'cuda'.");
     }
 

@@ -24,7 +24,6 @@ public class TrainingArgumentsTests
     }
 
     [Theory]
-    [InlineData("bf16")]
     [InlineData("mismatch")]
     [InlineData("no-eval")]
     [InlineData("steps-multiple")]
@@ -34,7 +33,6 @@ public class TrainingArgumentsTests
     {
         TrainingArguments a = which switch
         {
-            "bf16" => Valid with { Bf16 = true },
             "mismatch" => Valid with { LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Epoch, SaveStrategy = SaveStrategy.Steps },
             "no-eval" => Valid with { LoadBestModelAtEnd = true },
             "steps-multiple" => Valid with { LoadBestModelAtEnd = true, EvalStrategy = IntervalStrategy.Steps, EvalSteps = 30, SaveSteps = 50 },
@@ -44,7 +42,6 @@ public class TrainingArgumentsTests
         var ex = Assert.Throws<ArgumentException>(a.Validate);
         string expected = which switch
         {
-            "bf16" => "bf16",
             "mismatch" => "save and eval strategy to match",
             "no-eval" => "eval_strategy",
             "steps-multiple" => "round multiple",

@@ -60,13 +60,15 @@ public sealed class AdamW : IDisposable
                     _state[name] = s;
                 }
                 s.Step++;
-                p.mul_(1 - lr * group.WeightDecay);
+                double decay = 1 - lr * group.WeightDecay;
+                if (decay != 1) p.mul_(decay); // ×1.0 is exact: skipping it saves a full pass over no-decay parameters
                 s.ExpAvg.mul_(Beta1).add_(grad, 1 - Beta1);
                 s.ExpAvgSq.mul_(Beta2).addcmul_(grad, grad, 1 - Beta2);
                 double biasCorrection1 = 1 - Math.Pow(Beta1, s.Step);
                 double biasCorrection2 = 1 - Math.Pow(Beta2, s.Step);
                 double stepSize = lr / biasCorrection1;
-                var denom = (s.ExpAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Epsilon);
+                // In place on sqrt's fresh result: the same values as (sqrt(v) / c) + eps with one temporary instead of two.
+                var denom = s.ExpAvgSq.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(Epsilon);
                 p.addcdiv_(s.ExpAvg, denom, -stepSize);
             }
         }
