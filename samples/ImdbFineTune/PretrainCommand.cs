@@ -42,39 +42,25 @@ internal static class PretrainCommand
         {
             model, data, output, cacheDir, mlmSteps, mlmTexts, mlmLr, mlmProbability, preset, batchSize, maxLength, maxTrain, maxTest, truncation, seed,
         };
-        command.SetAction(async (ParseResult parsed, CancellationToken ct) =>
+        command.SetAction((ParseResult parsed, CancellationToken ct) => SampleCli.RunGuardedAsync(async () =>
         {
-            try
+            TorchRuntime.EnsureLoaded();
+            var recipe = Preset.ByName(parsed.GetValue(preset)!);
+            var fineTune = new SampleOptions
             {
-                TorchRuntime.EnsureLoaded();
-                var recipe = Preset.ByName(parsed.GetValue(preset)!);
-                var fineTune = new SampleOptions
-                {
-                    Model = parsed.GetValue(model)!, Data = parsed.GetValue(data), Output = parsed.GetValue(output)!,
-                    CacheDir = parsed.GetValue(cacheDir)!, Preset = recipe.Name, Epochs = recipe.Epochs,
-                    BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize, LearningRate = recipe.LearningRate,
-                    WarmupSteps = recipe.WarmupSteps, WeightDecay = recipe.WeightDecay, MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
-                    MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples, MaxEvalSamples = recipe.MaxEvalSamples,
-                    MaxTestSamples = parsed.GetValue(maxTest) ?? recipe.MaxTestSamples, Seed = parsed.GetValue(seed),
-                    Truncation = parsed.GetValue(truncation)!,
-                };
-                string pretrained = await PretrainAsync(fineTune, parsed.GetValue(mlmSteps), parsed.GetValue(mlmTexts), parsed.GetValue(mlmLr),
-                    parsed.GetValue(mlmProbability), ct);
-                // Stage 2: the ordinary fine-tuning job, starting from the further-pre-trained encoder.
-                await new FineTuneJob(fineTune with { Model = pretrained }).RunAsync(ct);
-                return 0;
-            }
-            catch (OperationCanceledException)
-            {
-                AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
-                return 130;
-            }
-            catch (Exception ex) when (UserFacingError.IsExpected(ex))
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {UserFacingError.Describe(ex)}");
-                return 1;
-            }
-        });
+                Model = parsed.GetValue(model)!, Data = parsed.GetValue(data), Output = parsed.GetValue(output)!,
+                CacheDir = parsed.GetValue(cacheDir)!, Preset = recipe.Name, Epochs = recipe.Epochs,
+                BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize, LearningRate = recipe.LearningRate,
+                WarmupSteps = recipe.WarmupSteps, WeightDecay = recipe.WeightDecay, MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
+                MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples, MaxEvalSamples = recipe.MaxEvalSamples,
+                MaxTestSamples = parsed.GetValue(maxTest) ?? recipe.MaxTestSamples, Seed = parsed.GetValue(seed),
+                Truncation = parsed.GetValue(truncation)!,
+            };
+            string pretrained = await PretrainAsync(fineTune, parsed.GetValue(mlmSteps), parsed.GetValue(mlmTexts), parsed.GetValue(mlmLr),
+                parsed.GetValue(mlmProbability), ct);
+            // Stage 2: the ordinary fine-tuning job, starting from the further-pre-trained encoder.
+            await new FineTuneJob(fineTune with { Model = pretrained }).RunAsync(ct);
+        }));
         return command;
     }
 

@@ -65,57 +65,66 @@ internal static class SampleCli
             model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed, bf16, truncation, layerwiseDecay,
         };
 
-        root.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
+        root.SetAction((ParseResult parsed, CancellationToken cancellationToken) => RunGuardedAsync(async () =>
         {
-            try
+            TorchRuntime.EnsureLoaded();
+            bool cuda = TorchSharp.torch.cuda.is_available();
+            string presetName = parsed.GetValue(preset) ?? (cuda ? "full" : "cpu");
+            Preset recipe = Preset.ByName(presetName);
+            if (parsed.GetValue(preset) is null)
             {
-                TorchRuntime.EnsureLoaded();
-                bool cuda = TorchSharp.torch.cuda.is_available();
-                string presetName = parsed.GetValue(preset) ?? (cuda ? "full" : "cpu");
-                Preset recipe = Preset.ByName(presetName);
-                if (parsed.GetValue(preset) is null)
-                {
-                    AnsiConsole.MarkupLine(cuda
-                        ? "[grey]CUDA found: using the 'full' preset (the seed's recipe).[/]"
-                        : "[yellow]No CUDA device: using the 'cpu' preset (a subset that finishes in under an hour). Pass --preset full for the seed's recipe.[/]");
-                }
-                var options = new SampleOptions
-                {
-                    Model = parsed.GetValue(model)!,
-                    Data = parsed.GetValue(data),
-                    Output = parsed.GetValue(output)!,
-                    CacheDir = parsed.GetValue(cacheDir)!,
-                    Preset = recipe.Name,
-                    Epochs = parsed.GetValue(epochs) ?? recipe.Epochs,
-                    BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
-                    LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
-                    WarmupSteps = recipe.WarmupSteps,
-                    WeightDecay = recipe.WeightDecay,
-                    MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
-                    MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples,
-                    MaxEvalSamples = parsed.GetValue(maxEval) ?? recipe.MaxEvalSamples,
-                    MaxTestSamples = parsed.GetValue(maxTest) ?? parsed.GetValue(maxEval) ?? recipe.MaxTestSamples,
-                    Seed = parsed.GetValue(seed),
-                    Bf16 = parsed.GetValue(bf16),
-                    Truncation = parsed.GetValue(truncation)!,
-                };
-                await new FineTuneJob(options).RunAsync(cancellationToken);
-                return 0;
+                AnsiConsole.MarkupLine(cuda
+                    ? "[grey]CUDA found: using the 'full' preset (the seed's recipe).[/]"
+                    : "[yellow]No CUDA device: using the 'cpu' preset (a subset that finishes in under an hour). Pass --preset full for the seed's recipe.[/]");
             }
-            catch (OperationCanceledException)
+            var options = new SampleOptions
             {
-                AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
-                return 130;
-            }
-            catch (Exception ex) when (UserFacingError.IsExpected(ex))
-            {
-                // Wrong paths, corrupt files and the like: one clear line, no stack trace.
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {UserFacingError.Describe(ex)}");
-                return 1;
-            }
-        });
+                Model = parsed.GetValue(model)!,
+                Data = parsed.GetValue(data),
+                Output = parsed.GetValue(output)!,
+                CacheDir = parsed.GetValue(cacheDir)!,
+                Preset = recipe.Name,
+                Epochs = parsed.GetValue(epochs) ?? recipe.Epochs,
+                BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
+                LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
+                WarmupSteps = recipe.WarmupSteps,
+                WeightDecay = recipe.WeightDecay,
+                MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
+                MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples,
+                MaxEvalSamples = parsed.GetValue(maxEval) ?? recipe.MaxEvalSamples,
+                MaxTestSamples = parsed.GetValue(maxTest) ?? parsed.GetValue(maxEval) ?? recipe.MaxTestSamples,
+                Seed = parsed.GetValue(seed),
+                Bf16 = parsed.GetValue(bf16),
+                Truncation = parsed.GetValue(truncation)!,
+                LayerwiseLrDecay = parsed.GetValue(layerwiseDecay),
+            };
+            await new FineTuneJob(options).RunAsync(cancellationToken);
+        }));
 
         root.Subcommands.Add(PretrainCommand.Create());
         return root;
+    }
+
+    /// <summary>
+    /// Runs a command's work and maps the outcome to an exit code: 0 done, 130 cancelled, 1 for a failure the user can
+    /// fix (a wrong path, a corrupt file: one clear line, no stack trace). Anything else is a bug and keeps its trace.
+    /// </summary>
+    public static async Task<int> RunGuardedAsync(Func<Task> work)
+    {
+        try
+        {
+            await work();
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
+            return 130;
+        }
+        catch (Exception ex) when (UserFacingError.IsExpected(ex))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {UserFacingError.Describe(ex)}");
+            return 1;
+        }
     }
 }
