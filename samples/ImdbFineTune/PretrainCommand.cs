@@ -13,53 +13,31 @@ namespace ImdbFineTune;
 /// <summary>
 /// <c>pretrain-mlm</c>: Sun et al.'s recipe in two stages. (1) Further pre-train the encoder with masked LM on IMDb's
 /// train + unsup reviews (never test), save that checkpoint; (2) fine-tune the classifier from it with the usual
-/// <see cref="FineTuneJob"/>. Every step is a library call. Add to Program.cs with
-/// <c>root.Subcommands.Add(PretrainCommand.Create());</c>.
+/// <see cref="FineTuneJob"/>. Every step is a library call.
 /// </summary>
 internal static class PretrainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "Hub id or folder of the DistilBERT checkpoint to start from.", DefaultValueFactory = _ => "distilbert-base-uncased" };
-        var data = new Option<string?>("--data") { Description = "An aclImdb folder (with train/unsup) or aclImdb_v1.tar.gz. Default: download into the cache." };
-        var output = new Option<string>("--output") { Description = "Run folder: mlm/ (the further-pre-trained checkpoint) and the fine-tuning outputs.", DefaultValueFactory = _ => Path.Combine("runs", "imdb-mlm-" + DateTime.Now.ToString("yyyyMMdd-HHmmss")) };
-        var cacheDir = new Option<string>("--cache-dir") { Description = "Folder for the downloaded and extracted dataset.", DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distilbert-sharp") };
         var mlmSteps = new Option<int>("--mlm-steps") { Description = "Optimizer steps of masked-LM pre-training.", DefaultValueFactory = _ => 2000 };
         var mlmTexts = new Option<int?>("--max-pretrain-texts") { Description = "Use at most this many train+unsup reviews for pre-training (seeded subset)." };
         var mlmLr = new Option<double>("--mlm-learning-rate") { Description = "Peak learning rate of pre-training.", DefaultValueFactory = _ => 5e-5 };
         var mlmProbability = new Option<double>("--mlm-probability") { Description = "Share of tokens to predict.", DefaultValueFactory = _ => 0.15 };
-        var preset = new Option<string>("--preset") { Description = "Fine-tuning recipe after pre-training: 'cpu' or 'full'.", DefaultValueFactory = _ => "cpu" };
-        preset.AcceptOnlyFromAmong("full", "cpu");
-        var batchSize = new Option<int?>("--batch-size") { Description = "Batch size of both stages (default: the preset's)." };
-        var maxLength = new Option<int?>("--max-length") { Description = "Tokens per review in both stages (default: the preset's)." };
-        var maxTrain = new Option<int?>("--max-train-samples") { Description = "Fine-tuning train reviews (default: the preset's)." };
-        var maxTest = new Option<int?>("--max-test-samples") { Description = "Test reviews (default: the preset's)." };
-        var truncation = new Option<string>("--truncation") { Description = "head, tail or head+tail, in both stages.", DefaultValueFactory = _ => "head" };
-        truncation.AcceptOnlyFromAmong("head", "tail", "head+tail");
-        var seed = new Option<int>("--seed") { Description = "Seed of both stages.", DefaultValueFactory = _ => 42 };
-
+        // Both stages read the fine-tuning flags (model, data, batch size, max length, truncation, bf16, seed, ...).
+        var fineTune = new FineTuneOptionSet("imdb-mlm");
         var command = new Command("pretrain-mlm", "Further pre-trains the encoder with masked LM on IMDb train+unsup text (Sun et al. 2019), then fine-tunes from that checkpoint.")
         {
-            model, data, output, cacheDir, mlmSteps, mlmTexts, mlmLr, mlmProbability, preset, batchSize, maxLength, maxTrain, maxTest, truncation, seed,
+            mlmSteps, mlmTexts, mlmLr, mlmProbability,
         };
+        fineTune.AddTo(command);
         command.SetAction((ParseResult parsed, CancellationToken ct) => SampleCli.RunGuardedAsync(async () =>
         {
             TorchRuntime.EnsureLoaded();
-            var recipe = Preset.ByName(parsed.GetValue(preset)!);
-            var fineTune = new SampleOptions
-            {
-                Model = parsed.GetValue(model)!, Data = parsed.GetValue(data), Output = parsed.GetValue(output)!,
-                CacheDir = parsed.GetValue(cacheDir)!, Preset = recipe.Name, Epochs = recipe.Epochs,
-                BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize, LearningRate = recipe.LearningRate,
-                WarmupSteps = recipe.WarmupSteps, WeightDecay = recipe.WeightDecay, MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
-                MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples, MaxEvalSamples = recipe.MaxEvalSamples,
-                MaxTestSamples = parsed.GetValue(maxTest) ?? recipe.MaxTestSamples, Seed = parsed.GetValue(seed),
-                Truncation = parsed.GetValue(truncation)!,
-            };
-            string pretrained = await PretrainAsync(fineTune, parsed.GetValue(mlmSteps), parsed.GetValue(mlmTexts), parsed.GetValue(mlmLr),
+            var options = fineTune.Bind(parsed);
+            string pretrained = await PretrainAsync(options, parsed.GetValue(mlmSteps), parsed.GetValue(mlmTexts), parsed.GetValue(mlmLr),
                 parsed.GetValue(mlmProbability), ct);
             // Stage 2: the ordinary fine-tuning job, starting from the further-pre-trained encoder.
-            await new FineTuneJob(fineTune with { Model = pretrained }).RunAsync(ct);
+            await new FineTuneJob(options with { Model = pretrained }).RunAsync(ct);
         }));
         return command;
     }
@@ -88,12 +66,14 @@ internal static class PretrainCommand
 
         TorchSharp.torch.manual_seed(options.Seed);
         using var mlm = DistilBertForMaskedLM.FromPretrained(options.Model);
+        // Only the loss matters while pre-training: project just the masked 15% onto the vocabulary (same loss, less work).
+        mlm.ProjectOnlyLabeledTokensWhenTraining = true;
         using var collator = new DataCollatorForLanguageModeling(tokenizer, mlmProbability);
         var args = new TrainingArguments
         {
             OutputDir = Path.Combine(options.Output, "mlm-checkpoints"), MaxSteps = steps, PerDeviceTrainBatchSize = options.BatchSize,
             LearningRate = learningRate, WarmupRatio = 0.06, WeightDecay = 0.01, LoggingSteps = Math.Clamp(steps / 50, 1, 100),
-            SaveStrategy = SaveStrategy.No, GroupByLength = true, Seed = options.Seed,
+            SaveStrategy = SaveStrategy.No, GroupByLength = true, Seed = options.Seed, Bf16 = options.Bf16,
             Device = TorchSharp.torch.cuda.is_available() ? "cuda" : "cpu",
         };
         using var trainer = new Trainer(mlm, args, corpus, dataCollator: collator, logger: loggerFactory.CreateLogger<Trainer>());

@@ -43,15 +43,24 @@ internal static class Losses
         }
     }
 
+    /// <summary>The label that token losses skip (PyTorch's <c>ignore_index</c> default, which HF uses).</summary>
+    public const long IgnoreIndex = -100;
+
     /// <summary>Cross-entropy over every position, skipping label -100 (masked LM and token classification).</summary>
     public static Tensor TokenCrossEntropy(Tensor logits, Tensor labels, Tensor inputIds, string what)
+    {
+        long classes = logits.shape[^1];
+        ValidateTokenLabels(labels, inputIds, classes, what);
+        return nn.functional.cross_entropy(logits.view(-1, classes), labels.reshape(-1).to_type(ScalarType.Int64));
+    }
+
+    /// <summary>Per-token labels must be integers of the InputIds shape, each -100 or a class id below <paramref name="classes"/>.</summary>
+    public static void ValidateTokenLabels(Tensor labels, Tensor inputIds, long classes, string what)
     {
         if (labels.dtype is not (ScalarType.Int64 or ScalarType.Int32))
             throw new ArgumentException($"{what} labels must be integer ids; got {labels.dtype}.", "inputs");
         if (!labels.shape.SequenceEqual(inputIds.shape))
             throw new ArgumentException($"{what} labels must have the InputIds shape [{string.Join(", ", inputIds.shape)}]; got [{string.Join(", ", labels.shape)}].", "inputs");
-        long classes = logits.shape[^1];
         InputValidation.ValidateClassLabels(labels, inputIds.numel(), (int)classes, what);
-        return nn.functional.cross_entropy(logits.view(-1, classes), labels.reshape(-1).to_type(ScalarType.Int64));
     }
 }

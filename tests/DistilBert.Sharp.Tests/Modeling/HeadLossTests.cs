@@ -78,6 +78,49 @@ public class HeadLossTests
     }
 
     [Fact]
+    public void Masked_lm_projecting_only_labelled_tokens_gives_the_full_projections_loss_rows_and_gradients()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(35);
+        var ids = TinyModels.Ids(3, 5);
+        long[] labels = [-100, 7, -100, 3, 12, -100, -100, 0, -100, -100, 49, -100, 5, -100, -100];
+        var labelTensor = tensor(labels, [3, 5]);
+        // Dropout off so both passes see the same network; train() so the sparse path is taken.
+        var config = TinyModels.Config();
+        config.Dropout = 0;
+        config.AttentionDropout = 0;
+        using var mlm = new DistilBertForMaskedLM(config);
+        mlm.train();
+
+        var full = mlm.call(new ModelInputs(ids, Labels: labelTensor));
+        full.Loss!.backward();
+        var fullGrads = mlm.parameters().Select(p => p.grad!.clone()).ToArray();
+        mlm.zero_grad();
+
+        mlm.ProjectOnlyLabeledTokensWhenTraining = true;
+        var sparse = mlm.call(new ModelInputs(ids, Labels: labelTensor));
+        sparse.Loss!.backward();
+
+        long[] kept = labels.Select((l, i) => (l, i)).Where(x => x.l != -100).Select(x => (long)x.i).ToArray();
+        Assert.Equal(new long[] { kept.Length, 50 }, sparse.Logits!.shape);
+        var expectedRows = full.Logits!.detach().reshape(15, 50).index_select(0, tensor(kept));
+        Assert.True(sparse.Logits.detach().allclose(expectedRows, rtol: 0, atol: 1e-6));
+        Assert.Equal(full.Loss.item<float>(), sparse.Loss.item<float>(), tolerance: 1e-6);
+        Assert.Equal(ManualCrossEntropy(full.Logits.reshape(15, 50), labels), sparse.Loss.item<float>(), tolerance: 1e-5);
+        var sparseGrads = mlm.parameters().Select(p => p.grad!).ToArray();
+        for (int i = 0; i < fullGrads.Length; i++)
+            Assert.True(sparseGrads[i].allclose(fullGrads[i], rtol: 1e-5, atol: 1e-7), $"gradient {i} differs");
+
+        // Evaluation mode keeps HF's [batch, seq, vocab] logits whatever the switch says.
+        mlm.eval();
+        Assert.Equal(new long[] { 3, 5, 50 }, mlm.call(new ModelInputs(ids, Labels: labelTensor)).Logits!.shape);
+        // Bad labels are still refused on the sparse path, naming the value.
+        mlm.train();
+        var bad = Assert.Throws<ArgumentException>(() => mlm.call(new ModelInputs(ids, Labels: full_like(labelTensor, 50))));
+        Assert.Contains("50", bad.Message);
+    }
+
+    [Fact]
     public void Question_answering_averages_start_and_end_losses_and_ignores_out_of_range_positions()
     {
         using var scope = NewDisposeScope();

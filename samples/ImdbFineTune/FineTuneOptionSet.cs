@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace ImdbFineTune;
+
+/// <summary>
+/// The fine-tuning options shared by the root command and <c>pretrain-mlm</c> (whose second stage is the same job), so
+/// both accept the same flags with the same meaning and defaults, and the preset merging lives in one place.
+/// </summary>
+internal sealed class FineTuneOptionSet
+{
+    private readonly Option<string> model = new("--model")
+    {
+        Description = "Hub id or local folder of a DistilBERT checkpoint (config.json, model.safetensors, vocab.txt).",
+        DefaultValueFactory = _ => "distilbert-base-uncased",
+    };
+    private readonly Option<string?> data = new("--data")
+    {
+        Description = "An aclImdb folder or aclImdb_v1.tar.gz. Default: download the archive from Stanford into the cache (resumable).",
+    };
+    private readonly Option<string> output;
+    private readonly Option<string> cacheDir = new("--cache-dir")
+    {
+        Description = "Folder for the downloaded and extracted dataset.",
+        DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distilbert-sharp"),
+    };
+    private readonly Option<string?> preset = new("--preset")
+    {
+        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 500, weight decay 0.01, lr 5e-5); "
+                    + "'cpu' = a subset that finishes in under an hour on a laptop. Default: cpu without CUDA, full with it.",
+    };
+    private readonly Option<int?> epochs = new("--epochs") { Description = "Training epochs (overrides the preset)." };
+    private readonly Option<int?> batchSize = new("--batch-size") { Description = "Per-device train and eval batch size." };
+    private readonly Option<double?> learningRate = new("--learning-rate") { Description = "Peak learning rate of the linear schedule." };
+    private readonly Option<int?> maxLength = new("--max-length") { Description = "Truncate reviews to this many tokens (with [CLS]/[SEP])." };
+    private readonly Option<int?> maxTrain = new("--max-train-samples") { Description = "Use at most this many training reviews." };
+    private readonly Option<int?> maxEval = new("--max-eval-samples") { Description = "Use at most this many validation reviews, and test reviews unless --max-test-samples is given." };
+    private readonly Option<int?> maxTest = new("--max-test-samples") { Description = "Use at most this many test reviews (default: --max-eval-samples, else the preset's: all 25,000 for full, 5,000 for cpu)." };
+    private readonly Option<int> seed = new("--seed") { Description = "Seed for the split, shuffling, dropout and head init.", DefaultValueFactory = _ => 42 };
+    private readonly Option<bool> bf16 = new("--bf16") { Description = "bf16 mixed precision (fp32 master weights)." };
+    private readonly Option<string> truncation = new("--truncation")
+    {
+        Description = "How to shorten long reviews: head (HF default), tail, or head+tail (Sun et al. 2019).",
+        DefaultValueFactory = _ => "head",
+    };
+    private readonly Option<double?> layerwiseDecay = new("--layerwise-lr-decay")
+    {
+        Description = "Layer-wise learning-rate decay (Sun et al. 2019: 0.95): the head gets the base rate, each layer below a factor less.",
+    };
+
+    /// <param name="outputPrefix">Start of the default run-folder name under <c>runs/</c>.</param>
+    public FineTuneOptionSet(string outputPrefix)
+    {
+        output = new Option<string>("--output")
+        {
+            Description = "Where the fine-tuned model, tokenizer, metrics.json and the plot go.",
+            DefaultValueFactory = _ => Path.Combine("runs", outputPrefix + "-" + DateTime.Now.ToString("yyyyMMdd-HHmmss")),
+        };
+        preset.AcceptOnlyFromAmong("full", "cpu");
+        truncation.AcceptOnlyFromAmong("head", "tail", "head+tail");
+    }
+
+    /// <summary>Adds every option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[]
+                 {
+                     model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed,
+                     bf16, truncation, layerwiseDecay,
+                 })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>
+    /// Merges the preset with the explicit values (explicit always wins). Without <c>--preset</c> the recipe follows the
+    /// hardware, and the choice is said on the console so a CPU user knows why the run is a subset.
+    /// </summary>
+    public SampleOptions Bind(ParseResult parsed)
+    {
+        bool cuda = TorchSharp.torch.cuda.is_available();
+        Preset recipe = Preset.ByName(parsed.GetValue(preset) ?? (cuda ? "full" : "cpu"));
+        if (parsed.GetValue(preset) is null)
+        {
+            AnsiConsole.MarkupLine(cuda
+                ? "[grey]CUDA found: using the 'full' preset (the seed's recipe).[/]"
+                : "[yellow]No CUDA device: using the 'cpu' preset (a subset that finishes in under an hour). Pass --preset full for the seed's recipe.[/]");
+        }
+        return new SampleOptions
+        {
+            Model = parsed.GetValue(model)!,
+            Data = parsed.GetValue(data),
+            Output = parsed.GetValue(output)!,
+            CacheDir = parsed.GetValue(cacheDir)!,
+            Preset = recipe.Name,
+            Epochs = parsed.GetValue(epochs) ?? recipe.Epochs,
+            BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
+            LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
+            WarmupSteps = recipe.WarmupSteps,
+            WeightDecay = recipe.WeightDecay,
+            MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
+            MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples,
+            MaxEvalSamples = parsed.GetValue(maxEval) ?? recipe.MaxEvalSamples,
+            MaxTestSamples = parsed.GetValue(maxTest) ?? parsed.GetValue(maxEval) ?? recipe.MaxTestSamples,
+            Seed = parsed.GetValue(seed),
+            Bf16 = parsed.GetValue(bf16),
+            Truncation = parsed.GetValue(truncation)!,
+            LayerwiseLrDecay = parsed.GetValue(layerwiseDecay),
+        };
+    }
+}
