@@ -32,7 +32,7 @@ internal static class PretrainCommand
         fineTune.AddTo(command);
         command.SetAction((ParseResult parsed, CancellationToken ct) => SampleCli.RunGuardedAsync(async () =>
         {
-            TorchRuntime.EnsureLoaded();
+            SampleCli.PrepareRuntime();
             var options = fineTune.Bind(parsed);
             string pretrained = await PretrainAsync(options, parsed.GetValue(mlmSteps), parsed.GetValue(mlmTexts), parsed.GetValue(mlmLr),
                 parsed.GetValue(mlmProbability), ct);

@@ -20,12 +20,22 @@ internal static class SampleCli
         fineTune.AddTo(root);
         root.SetAction((ParseResult parsed, CancellationToken cancellationToken) => RunGuardedAsync(async () =>
         {
-            TorchRuntime.EnsureLoaded();
+            PrepareRuntime();
             await new FineTuneJob(fineTune.Bind(parsed)).RunAsync(cancellationToken);
         }));
 
         root.Subcommands.Add(PretrainCommand.Create());
         return root;
+    }
+
+    /// <summary>
+    /// Loads libtorch (a missing native prerequisite becomes one clear line) and applies the CPU allocator setting that
+    /// keeps activation buffers in the heap: a process-wide choice, so the application makes it, not the library.
+    /// </summary>
+    public static void PrepareRuntime()
+    {
+        TorchRuntime.EnsureLoaded();
+        CpuTuning.UseThroughputAllocator();
     }
 
     /// <summary>
