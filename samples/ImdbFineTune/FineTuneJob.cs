@@ -131,7 +131,8 @@ internal sealed class FineTuneJob(SampleOptions options)
         var table = new Table().AddColumns("review", "truth", "prediction", "score");
         for (int i = 0; i < samples.Count; i++)
         {
-            string text = samples[i].Text.Replace("<br />", " ");
+            // IMDb has stray C1 control characters (mis-decoded Windows-1252 dashes) that break the console table's layout.
+            string text = string.Concat(samples[i].Text.Replace("<br />", " ").Select(c => char.IsControl(c) ? ' ' : c));
             table.AddRow(Markup.Escape(text.Length > 90 ? text[..90] + "…" : text), samples[i].Label == 1 ? "POSITIVE" : "NEGATIVE",
                 predictions[i][0].Label, predictions[i][0].Score.ToString("F3"));
         }
