@@ -21,20 +21,13 @@ public static class PerformanceComparison
     {
         int batch = IntArg(args, "--batch", 16), seq = IntArg(args, "--seq", 128), reps = IntArg(args, "--reps", 3);
         int threads = IntArg(args, "--threads", Environment.ProcessorCount);
+        // Before libtorch's first allocation, which is when it reads the huge-page switch (see CpuTuning).
+        bool tuned = !args.Contains("--default-allocator") && CpuTuning.UseThroughputAllocator();
         CpuTuning.SetTorchThreads(threads);
         var config = PerfModels.Base();
         long tokens = (long)batch * seq;
         Console.WriteLine($"compare: distilbert-base, (batch, seq) = ({batch}, {seq}), {tokens} tokens; torch threads {torch.get_num_threads()} of {Environment.ProcessorCount} cores; " +
-                          $"avx512_bf16 {(CpuHasBf16() ? "yes" : "NO")}; load average {LoadAverage()}; median of {reps} after 1 warm-up");
-
-        // 0. The C heap: fp32 forward with glibc's default malloc settings, then with CpuTuning's (used from here on
-        //    unless --default-allocator is given), so the allocator's share is visible in the same run.
-        var inputs = PerfModels.Inputs(config, batch, seq);
-        double fwd32Default;
-        using (var model = PerfModels.NewModel(config, train: false))
-            fwd32Default = Time(() => PerfModels.Forward(model, inputs), reps);
-        bool tuned = !args.Contains("--default-allocator") && CpuTuning.UseThroughputAllocator();
-        Console.WriteLine($"allocator: {(tuned ? "CpuTuning.UseThroughputAllocator()" : "glibc defaults")} for the figures below; fp32 forward with glibc defaults {fwd32Default * 1e3:F0} ms");
+                          $"avx512_bf16 {(CpuHasBf16() ? "yes" : "NO")}; allocator {(tuned ? "CpuTuning.UseThroughputAllocator()" : "glibc/libtorch defaults")}; load average {LoadAverage()}; median of {reps} after 1 warm-up");
 
         // 1. GEMM-only bound: the forward's Linear GEMMs (with bias), timed alone, fp32 and bf16.
         double gemm32 = GemmTime(config, tokens, ScalarType.Float32, reps);
@@ -43,6 +36,7 @@ public static class PerformanceComparison
         Console.WriteLine($"GEMM only (forward's Linears): fp32 {gemm32 * 1e3:F0} ms = {flops / gemm32 / 1e9:F0} GFLOP/s; bf16 {gemm16 * 1e3:F0} ms = {flops / gemm16 / 1e9:F0} GFLOP/s; bf16 speed-up {gemm32 / gemm16:F2}x");
 
         // 2. Inference forward.
+        var inputs = PerfModels.Inputs(config, batch, seq);
         double fwd32, eager32, fwd16, auto16;
         using (var model = PerfModels.NewModel(config, train: false))
         {
@@ -54,7 +48,6 @@ public static class PerformanceComparison
             fwd16 = Time(() => PerfModels.Forward(model, inputs), reps);
         }
         Console.WriteLine($"forward fp32 (SDPA): {fwd32 * 1e3:F0} ms = {tokens / fwd32:F0} tok/s = {gemm32 / fwd32:F2} of the fp32 GEMM bound (target >= 0.85)");
-        if (tuned) Console.WriteLine($"throughput allocator speed-up of fp32 forward: {fwd32Default / fwd32:F2}x");
         Console.WriteLine($"forward fp32 eager attention: {eager32 * 1e3:F0} ms; SDPA speed-up over eager {eager32 / fwd32:F2}x");
         Console.WriteLine($"forward bf16 (ToBf16Inference): {fwd16 * 1e3:F0} ms = {tokens / fwd16:F0} tok/s = {gemm16 / fwd16:F2} of the bf16 GEMM bound; bf16/fp32 speed-up {fwd32 / fwd16:F2}x (target >= 2.2)");
         Console.WriteLine($"forward bf16 (autocast, weights cast per call): {auto16 * 1e3:F0} ms; speed-up {fwd32 / auto16:F2}x");

@@ -29,13 +29,14 @@ internal static class SampleCli
     }
 
     /// <summary>
-    /// Loads libtorch (a missing native prerequisite becomes one clear line) and applies the CPU allocator setting that
-    /// keeps activation buffers in the heap: a process-wide choice, so the application makes it, not the library.
+    /// Applies the CPU allocator settings (before libtorch's first allocation, which is when it reads them: a
+    /// process-wide choice, so the application makes it, not the library), then loads libtorch, turning a missing
+    /// native prerequisite into one clear line.
     /// </summary>
     public static void PrepareRuntime()
     {
-        TorchRuntime.EnsureLoaded();
         CpuTuning.UseThroughputAllocator();
+        TorchRuntime.EnsureLoaded();
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ public class CpuTuningTests
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "glibc's allocator and /proc exist only on Linux.");
         Assert.True(CpuTuning.UseThroughputAllocator());
+        // libtorch reads the huge-page switch from the native environment; a value the user set is kept.
+        Assert.Equal(Environment.GetEnvironmentVariable(CpuTuning.HugePagesVariable) ?? "1",
+            CpuTuning.NativeEnvironmentVariable(CpuTuning.HugePagesVariable));
 
         const long floats = 6 << 20; // 24 MiB, the size of one FFN activation at (16, 128) in distilbert-base.
         const long pagesPerRound = 4 * floats * 4 / 4096;
