@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using DistilBert.Sharp.Modeling;
+using DistilBert.Sharp.Runtime;
 using DistilBert.Sharp.Training.Optimization;
 using static TorchSharp.torch;
 
@@ -36,6 +37,7 @@ public class ThroughputBenchmarks
 
     private void Setup(bool train)
     {
+        CpuTuning.UseThroughputAllocator(); // each benchmark runs in a fresh process: this is before libtorch's first allocation
         var config = PerfModels.Base();
         int[] bs = Shape.Split('x').Select(int.Parse).ToArray();
         _model = PerfModels.NewModel(config, train);
@@ -81,6 +83,7 @@ public class QuickThroughputBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        CpuTuning.UseThroughputAllocator();
         var config = PerfModels.Tiny();
         _model = PerfModels.NewModel(config, train: true);
         _optimizer = PerfModels.NewOptimizer(_model);
