@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using DistilBert.Sharp.Data;
 using DistilBert.Sharp.Modeling;
-using DistilBert.Sharp.Runtime;
 using DistilBert.Sharp.Tokenization;
 using DistilBert.Sharp.Training;
 using Microsoft.Extensions.Logging;

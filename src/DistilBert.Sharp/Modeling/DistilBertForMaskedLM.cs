@@ -58,21 +58,23 @@ public sealed class DistilBertForMaskedLM : DistilBertPreTrainedModel
         using var scope = NewDisposeScope();
         var encoded = distilbert.call(inputs with { Labels = null });
         var hidden = encoded.LastHiddenState!;
-        Tensor? labeledRows = null;
+        Tensor? labeledRows = null, labeledTargets = null;
         if (ProjectOnlyLabeledTokensWhenTraining && training && inputs.Labels is { } trainLabels)
         {
             Losses.ValidateTokenLabels(trainLabels, inputs.InputIds, DistilBertConfig.VocabSize, "Masked-LM");
             // The head is position-wise, so projecting the gathered rows gives exactly the rows of the full projection.
-            labeledRows = trainLabels.reshape(-1).ne(Losses.IgnoreIndex).nonzero().squeeze(1);
+            var flatLabels = trainLabels.reshape(-1).to_type(ScalarType.Int64);
+            labeledRows = flatLabels.ne(Losses.IgnoreIndex).nonzero().squeeze(1);
+            labeledTargets = flatLabels.index_select(0, labeledRows);
             hidden = hidden.reshape(-1, hidden.shape[^1]).index_select(0, labeledRows);
         }
         var x = Activations.Apply(DistilBertConfig.Activation, MixedPrecision.Linear(vocab_transform, hidden));
         var normed = vocab_layer_norm.call(x);
         // The untied projector is a Linear and follows the bf16 rules; the tied one reads the fp32 embedding matrix.
         var logits = vocab_projector is Linear untied ? MixedPrecision.Linear(untied, normed) : vocab_projector.call(normed);
-        var loss = inputs.Labels is not { } labels ? null
-            : labeledRows is null ? Losses.TokenCrossEntropy(logits, labels, inputs.InputIds, "Masked-LM")
-            : nn.functional.cross_entropy(logits, labels.reshape(-1).index_select(0, labeledRows).to_type(ScalarType.Int64));
+        var loss = labeledTargets is not null ? nn.functional.cross_entropy(logits, labeledTargets)
+            : inputs.Labels is { } labels ? Losses.TokenCrossEntropy(logits, labels, inputs.InputIds, "Masked-LM")
+            : null;
         return new ModelOutput
         {
             Loss = loss?.MoveToOuterDisposeScope(),

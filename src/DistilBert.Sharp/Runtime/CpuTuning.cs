@@ -13,8 +13,8 @@ public static class CpuTuning
     // glibc's mallopt parameter numbers (malloc.h).
     private const int MTrimThreshold = -1, MTopPad = -2, MMmapThreshold = -3;
 
-    /// <summary>glibc's largest allowed mmap threshold on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX); mallopt refuses more.</summary>
-    public const int MaxHeapAllocationBytes = 32 << 20;
+    // glibc's largest allowed mmap threshold on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX); mallopt refuses more.
+    private const int MaxHeapAllocationBytes = 32 << 20;
 
     /// <summary>
     /// Sets libtorch's intra-op thread count (<c>torch.set_num_threads</c>). One thread per physical core is fastest;
@@ -36,7 +36,7 @@ public static class CpuTuning
     /// time in a training run here. Two settings, the remedy PyTorch's CPU tuning guides give without a native
     /// dependency (their other advice is to preload jemalloc or tcmalloc):
     /// <list type="bullet">
-    /// <item>glibc keeps freed buffers up to <see cref="MaxHeapAllocationBytes"/> in its heap for reuse (mallopt;
+    /// <item>glibc keeps freed buffers up to 32 MiB (its largest allowed threshold) in its heap for reuse (mallopt;
     /// up to 512 MiB of freed memory then stays with the process instead of returning to the OS);</item>
     /// <item>libtorch backs larger buffers with 2 MiB transparent huge pages (<c>THP_MEM_ALLOC_ENABLE=1</c>), so the
     /// ones glibc must still map cost one fault per 2 MiB. libtorch reads this once, at its first allocation: call this
