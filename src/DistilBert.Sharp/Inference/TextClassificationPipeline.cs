@@ -15,7 +15,7 @@ namespace DistilBert.Sharp.Inference;
 /// (on IMDb this removes most of the padding a fixed-order batch carries); results come back in input order.
 /// The pipeline does not own the model or the tokenizer.
 /// </remarks>
-public sealed class TextClassificationPipeline
+public sealed class TextClassificationPipeline : ITextClassifier
 {
     private readonly PreTrainedModel _model;
     private readonly DistilBertTokenizer _tokenizer;
