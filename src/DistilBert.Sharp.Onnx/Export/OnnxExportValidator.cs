@@ -1,0 +1,94 @@
+using DistilBert.Sharp.Modeling;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+
+namespace DistilBert.Sharp.Onnx;
+
+/// <summary>
+/// optimum's export check: runs the fresh graph in ONNX Runtime and the TorchSharp model on the same padded batch and
+/// compares every output with an absolute tolerance.
+/// </summary>
+internal static class OnnxExportValidator
+{
+    /// <summary>Returns the largest absolute difference over all outputs.</summary>
+    /// <exception cref="OnnxExportValidationException">An output differs by more than <paramref name="tolerance"/> or has the wrong shape.</exception>
+    public static double Validate(PreTrainedModel model, OnnxModelDescription description, byte[] graph, double tolerance, int vocabSize)
+    {
+        // Two rows, the second padded: exercises the mask path as well as the dense one.
+        var random = new Random(1234);
+        int[][] rows = [Enumerable.Range(0, 12).Select(_ => random.Next(1, vocabSize)).ToArray(), Enumerable.Range(0, 7).Select(_ => random.Next(1, vocabSize)).ToArray()];
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(graph, options);
+        var onnx = OnnxEncoderRunner.Run(session, rows, padId: 0);
+        var torchOutputs = TorchForward.Run(model, rows, padId: 0);
+        double worst = 0;
+        foreach (var spec in description.Outputs)
+        {
+            var (expected, expectedShape) = torchOutputs[spec.Name];
+            var (actual, actualShape) = onnx[spec.Name];
+            if (!expectedShape.SequenceEqual(actualShape))
+                throw new OnnxExportValidationException(
+                    $"ONNX output '{spec.Name}' has shape [{string.Join(", ", actualShape)}]; the model gives [{string.Join(", ", expectedShape)}].");
+            double diff = 0;
+            for (int i = 0; i < expected.Length; i++) diff = Math.Max(diff, Math.Abs(expected[i] - actual[i]));
+            if (!(diff <= tolerance))
+                throw new OnnxExportValidationException(
+                    $"ONNX output '{spec.Name}' differs from the TorchSharp model by {diff:G3} (tolerance {tolerance:G3}).");
+            worst = Math.Max(worst, diff);
+        }
+        return worst;
+    }
+}
+
+/// <summary>The library's own forward on a padded batch, its outputs under optimum's names (CPU, eval, no grad).</summary>
+internal static class TorchForward
+{
+    public static Dictionary<string, (float[] Data, long[] Shape)> Run(PreTrainedModel model, IReadOnlyList<int[]> rows, int padId,
+        IReadOnlyList<int[]>? tokenTypes = null)
+    {
+        int batch = rows.Count, seq = rows.Max(r => r.Length);
+        var ids = new long[batch * seq];
+        var mask = new long[batch * seq];
+        var types = new long[batch * seq];
+        for (int b = 0; b < batch; b++)
+        {
+            for (int s = 0; s < seq; s++)
+            {
+                bool real = s < rows[b].Length;
+                ids[b * seq + s] = real ? rows[b][s] : padId;
+                mask[b * seq + s] = real ? 1 : 0;
+                types[b * seq + s] = real && tokenTypes is not null ? tokenTypes[b][s] : 0;
+            }
+        }
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var inputs = new ModelInputs(torch.tensor(ids, [batch, seq]), torch.tensor(mask, [batch, seq]),
+                model is BertPreTrainedModel ? torch.tensor(types, [batch, seq]) : null);
+            var output = model.call(inputs);
+            var result = new Dictionary<string, (float[], long[])>();
+            void Put(string name, torch.Tensor? t)
+            {
+                if (t is null) return;
+                var c = t.to_type(torch.ScalarType.Float32).contiguous();
+                result[name] = (c.data<float>().ToArray(), c.shape);
+            }
+            Put("last_hidden_state", output.LastHiddenState);
+            Put("pooler_output", output.PoolerOutput);
+            Put("logits", output.Logits);
+            if (output is QuestionAnsweringOutput qa)
+            {
+                Put("start_logits", qa.StartLogits);
+                Put("end_logits", qa.EndLogits);
+            }
+            return result;
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+}
