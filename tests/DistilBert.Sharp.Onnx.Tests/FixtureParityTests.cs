@@ -9,7 +9,7 @@ namespace DistilBert.Sharp.Onnx.Tests;
 /// The golden HF fixtures and the real MiniLM encoder: the exported float32 graph in ONNX Runtime matches the library's
 /// float32 output within 1e-4 (batch 1, and batch 8 with padding), and matches HF's golden output on its own inputs.
 /// </summary>
-public class FixtureParityTests
+public class FixtureParityTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private const double Tolerance = 1e-4;
 
@@ -41,7 +41,10 @@ public class FixtureParityTests
         foreach (var (batchRows, batchTypes) in new[] { ([rows[0]], types is null ? null : [types[0]]), OnnxParity.BatchOfEight(rows, types) })
         {
             foreach (var (output, diff) in OnnxParity.Compare(model, result.ModelPath, batchRows, batchTypes))
+            {
+                log.WriteLine($"{folder} batch {batchRows.Length} {output}: max |ORT - TorchSharp| = {diff:G3}");
                 Assert.True(diff <= Tolerance, $"{folder}, batch {batchRows.Length}, {output}: max |ORT - TorchSharp| = {diff:G3}");
+            }
         }
 
         // Independent truth: HF's golden outputs for the golden (padded) inputs.
@@ -52,6 +55,7 @@ public class FixtureParityTests
         {
             using var expected = golden.ReadTensor(name);
             double diff = OnnxParity.MaxAbsDiff(expected.data<float>().ToArray(), onnx[name].Data);
+            log.WriteLine($"{folder} {name}: max |ORT - HF golden| = {diff:G3}");
             Assert.True(diff <= Tolerance, $"{folder}, {name}: max |ORT - HF golden| = {diff:G3}");
         }
     }
@@ -72,6 +76,7 @@ public class FixtureParityTests
         foreach (var batch in new[] { new[] { rows[0] }, padded })
         {
             double diff = OnnxParity.Compare(model, result.ModelPath, batch)["last_hidden_state"];
+            log.WriteLine($"MiniLM batch {batch.Length}: max |ORT - TorchSharp| = {diff:G3}");
             Assert.True(diff <= Tolerance, $"MiniLM, batch {batch.Length}: max |ORT - TorchSharp| = {diff:G3}");
         }
         Assert.True(File.Exists(dir.Combine("onnx", "vocab.txt")));
