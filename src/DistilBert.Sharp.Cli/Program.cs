@@ -1,0 +1,3 @@
+using DistilBert.Sharp.Cli;
+
+return await CliCommands.Build().Parse(args).InvokeAsync();
