@@ -12,7 +12,7 @@ namespace DistilBert.Sharp.Benchmarks;
 /// <c>compare</c>: one process, one run, ratios measured side by side (the machine may be shared, so only ratios from the
 /// same run are comparable): forward and train-step throughput of distilbert-base against the GEMM-only bound (the same
 /// Linear GEMMs timed alone), fused SDPA vs eager attention, bf16 vs fp32, and padded÷real tokens on IMDb.
-/// Options: <c>--batch 16 --seq 128 --reps 3 --threads N --skip-imdb --imdb-limit 25000 --default-allocator</c>.
+/// Options: <c>--batch 16 --seq 128 --reps 3 --threads N --skip-imdb --imdb-limit 25000 --default-allocator --skip-onnx</c>.
 /// </summary>
 public static class PerformanceComparison
 {
@@ -61,6 +61,7 @@ public static class PerformanceComparison
         foreach (var t in new[] { inputs.InputIds, inputs.AttentionMask!, inputs.Labels! }) t.Dispose();
 
         if (!args.Contains("--skip-imdb")) ImdbPadding(IntArg(args, "--imdb-limit", 25_000), batch);
+        if (!args.Contains("--skip-onnx")) OnnxRuntimeComparison.Rows(threads, reps);
         return 0;
     }
 

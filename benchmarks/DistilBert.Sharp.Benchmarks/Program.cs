@@ -5,6 +5,10 @@ if (args.Length > 0 && args[0] == "tokenizer-compare")
     return TokenizerComparison.Run(args[1..]);
 if (args.Length > 0 && args[0] == "compare")
     return PerformanceComparison.Run(args[1..]);
+if (args.Length > 0 && args[0] == "onnx-compare")
+    return OnnxRuntimeComparison.Run(args[1..]);
+if (args.Length > 0 && args[0] == "onnx-imdb-eval")
+    return OnnxImdbEvaluation.Run(args[1..]);
 if (args.Length > 0 && args[0] == "weights-memory")
 {
     WeightsLoadMemory.Run(args[1..]);
