@@ -45,13 +45,13 @@ unzip -l "$onnx_nupkg" | grep -E 'README.md|DistilBert.Sharp.Onnx.xml|DistilBert
 echo "check-package: built $(basename "$onnx_nupkg")"
 # The exported folder: a tiny classifier plus expected.tsv (the TorchSharp pipeline's answers), written by one test.
 DISTILBERT_SHARP_ONNX_SAMPLE_DIR="$work/sample" dotnet test tests/DistilBert.Sharp.Onnx.Tests -c Release \
-  --filter "FullyQualifiedName~ConsumerFolderTests" >/dev/null
+  --filter "FullyQualifiedName~ConsumerFolderTests" --nologo -v q | tail -n 3
 
 mkdir -p "$work/onnxapp"
 cp "$work/app/nuget.config" "$work/onnxapp/"
 cat > "$work/onnxapp/OnnxApp.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable>
+  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings>
   <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
   <ItemGroup>
     <PackageReference Include="DistilBert.Sharp.Onnx" Version="$version" />
@@ -77,7 +77,7 @@ bool torchLoaded = File.ReadAllText("/proc/self/maps").Contains("libtorch", Stri
 Console.WriteLine($"libtorch loaded in this process: {torchLoaded}");
 return failures == 0 && !torchLoaded ? 0 : 1;
 CS
-(cd "$work/onnxapp" && dotnet build -c Release -o "$work/onnxapp/out" >/dev/null)
+(cd "$work/onnxapp" && dotnet build -c Release -o "$work/onnxapp/out" --nologo -v q | tail -n 5)
 if ls "$work"/onnxapp/out/libtorch* "$work"/onnxapp/out/runtimes/*/native/libtorch* >/dev/null 2>&1; then
   echo "check-package: the ONNX consumer app carries libtorch" >&2; exit 1
 fi
