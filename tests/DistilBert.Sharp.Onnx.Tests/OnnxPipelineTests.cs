@@ -90,6 +90,19 @@ public class OnnxPipelineTests
         Assert.Contains("logits", ex.Message);
     }
 
+    [Fact]
+    public void Texts_longer_than_the_position_table_are_truncated_to_it()
+    {
+        using var dir = new TempDirectory();
+        var tokenizer = Tokenizer(dir); // model_max_length 32; the tiny model has 40 positions
+        using var model = TinyModels.Create(nameof(DistilBertForSequenceClassification));
+        OnnxExporter.Export(model, dir.Combine("onnx"), new OnnxExportOptions { Tokenizer = tokenizer });
+        string longText = string.Join(" ", Enumerable.Repeat("good film", 60));
+        using var onnx = new OnnxTextClassificationPipeline(dir.Combine("onnx"), new OnnxTextClassificationPipelineOptions { MaxLength = 1000 });
+        var expected = new TextClassificationPipeline(model, tokenizer, new TextClassificationPipelineOptions { MaxLength = 40 }).Predict(longText);
+        Assert.Equal(expected[0].Score, onnx.Predict(longText)[0].Score, 1e-4);
+    }
+
     private sealed class SyncProgress(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);

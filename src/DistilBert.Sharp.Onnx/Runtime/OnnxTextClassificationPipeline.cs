@@ -68,7 +68,8 @@ public sealed class OnnxTextClassificationPipeline : ITextClassifier, IDisposabl
     }
 
     /// <summary>Classifies many texts; the i-th result belongs to the i-th text.</summary>
-    /// <param name="texts">The texts (none null).</param>
+    /// <param name="texts">The texts (none null); each is truncated to <see cref="OnnxTextClassificationPipelineOptions.MaxLength"/>
+    /// (default the tokenizer's <c>model_max_length</c>) and never past the model's <c>max_position_embeddings</c>.</param>
     /// <param name="progress">Receives the number of texts done after each batch.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     public IReadOnlyList<IReadOnlyList<ClassificationResult>> PredictBatch(IReadOnlyList<string> texts,
@@ -80,10 +81,12 @@ public sealed class OnnxTextClassificationPipeline : ITextClassifier, IDisposabl
         {
             if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null.");
         }
+        // Never past the position table: the graph cannot embed position max_position_embeddings or later.
+        int maxLength = Math.Min(_options.MaxLength ?? _tokenizer.ModelMaxLength, MaxPositions(_config));
         var encoded = _tokenizer.EncodeBatch(texts, new EncodeOptions
         {
             Truncation = TruncationStrategy.LongestFirst,
-            MaxLength = _options.MaxLength ?? _tokenizer.ModelMaxLength,
+            MaxLength = maxLength,
         }, cancellationToken);
         // Longest first, as the TorchSharp pipeline: similar lengths share a batch, results return in input order.
         int[] order = Enumerable.Range(0, texts.Count).OrderByDescending(i => encoded.InputIds[i].Length).ThenBy(i => i).ToArray();
@@ -101,6 +104,13 @@ public sealed class OnnxTextClassificationPipeline : ITextClassifier, IDisposabl
         }
         return results;
     }
+
+    private static int MaxPositions(PretrainedConfig config) => config switch
+    {
+        DistilBertConfig c => c.MaxPositionEmbeddings,
+        BertConfig c => c.MaxPositionEmbeddings,
+        _ => int.MaxValue,
+    };
 
     private float[] Score(ReadOnlySpan<float> logits)
     {
