@@ -65,11 +65,17 @@ public static class OnnxExporter
             ["quantization"] = options.Quantization == OnnxQuantization.DynamicInt8 ? "dynamic-int8" : "none",
         };
         var proto = graph.Build(options.Opset, metadata);
+        byte[] bytes = ToBytes(proto);
         double? difference = null;
         if (options.Validate)
-            difference = OnnxExportValidator.Validate(model, description, ToBytes(proto), options.ValidationTolerance, VocabSize(model));
-        int quantized = options.Quantization == OnnxQuantization.DynamicInt8 ? DynamicInt8Quantizer.Quantize(proto.Graph) : 0;
-        byte[] bytes = ToBytes(proto);
+            difference = OnnxExportValidator.Validate(model, description, bytes, options.ValidationTolerance, VocabSize(model));
+        int quantized = 0;
+        if (options.Quantization == OnnxQuantization.DynamicInt8)
+        {
+            quantized = DynamicInt8Quantizer.Quantize(proto.Graph);
+            bytes = ToBytes(proto);
+            if (options.Validate) OnnxExportValidator.CheckRuns(description, bytes, VocabSize(model));
+        }
 
         using var folder = new ExportFolder(outputDirectory, options.Overwrite);
         File.WriteAllBytes(Path.Combine(folder.Staging, ModelFileName), bytes);
