@@ -15,6 +15,7 @@ internal sealed class EncoderGraphWriter
     private readonly IWeightSource _weights;
     private readonly OnnxModelDescription _d;
     private readonly EncoderLayout _e;
+    private readonly HashSet<string> _initialized = [];
 
     private EncoderGraphWriter(GraphBuilder graph, IWeightSource weights, OnnxModelDescription description)
     {
@@ -148,8 +149,6 @@ internal sealed class EncoderGraphWriter
         _initialized.Add(key);
         return _g.Initializer(key, data, shape);
     }
-
-    private readonly HashSet<string> _initialized = [];
 
     /// <summary>Gives the last node producing <paramref name="value"/> the graph output's name.</summary>
     private void Rename(string value, string name)
