@@ -14,7 +14,9 @@ namespace DistilBert.Sharp.Onnx;
 internal static class DynamicInt8Quantizer
 {
     /// <summary>Quantizes <paramref name="graph"/> in place; returns the number of MatMul nodes rewritten.</summary>
-    public static int Quantize(GraphProto graph)
+    /// <param name="graph">The float32 graph.</param>
+    /// <param name="exclude">Linear modules to keep float32 (see <see cref="Excludes"/>).</param>
+    public static int Quantize(GraphProto graph, IReadOnlyCollection<string>? exclude = null)
     {
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
         var quantizedInputs = new Dictionary<string, (string Q, string Scale, string ZeroPoint)>();
@@ -24,7 +26,7 @@ internal static class DynamicInt8Quantizer
         foreach (var node in nodes)
         {
             if (node.OpType != "MatMul" || !initializers.TryGetValue(node.Input[1], out var weight) || weight.Dims.Count != 2
-                || weight.DataType != (int)TensorProto.Types.DataType.Float)
+                || weight.DataType != (int)TensorProto.Types.DataType.Float || Excludes(weight.Name, exclude))
             {
                 graph.Node.Add(node);
                 continue;
@@ -51,6 +53,17 @@ internal static class DynamicInt8Quantizer
             rewritten++;
         }
         return rewritten;
+    }
+
+    /// <summary>
+    /// Whether the Linear whose transposed weight is <paramref name="initializer"/> (HF key + ".T") is excluded: an entry
+    /// names the module exactly or its last dotted components ("ffn.lin2" matches every layer's lin2).
+    /// </summary>
+    internal static bool Excludes(string initializer, IReadOnlyCollection<string>? exclude)
+    {
+        if (exclude is null || exclude.Count == 0) return false;
+        string module = initializer.EndsWith(".weight.T", StringComparison.Ordinal) ? initializer[..^".weight.T".Length] : initializer;
+        return exclude.Any(e => module == e || module.EndsWith("." + e, StringComparison.Ordinal));
     }
 
     /// <summary>Symmetric per-column int8 of a [in, out] matrix: scale_n = max|W[:, n]| / 127, q = round(W / scale).</summary>

@@ -133,9 +133,10 @@ internal sealed class EncoderGraphWriter
 
     private string Activation(string x, string name) => name switch
     {
-        // HF's "gelu": x · ½ · (1 + erf(x / √2)), the exact form (ORT fuses this pattern into one Gelu kernel).
+        // HF's "gelu": (x · ½) · (1 + erf(x / √2)), the exact form, written as ORT's GeluFusion matches it (a Div by √2,
+        // not a Mul by 1/√2), so ORT runs one Gelu kernel.
         "gelu" => _g.Node("Mul", "gelu", [_g.Node("Mul", "gelu_half", [x, _g.Scalar(0.5f)]),
-            _g.Node("Add", "gelu_1p", [_g.Node("Erf", "gelu_erf", [_g.Node("Mul", "gelu_scaled", [x, _g.Scalar((float)(1.0 / Math.Sqrt(2.0)))])]), _g.Scalar(1f)])]),
+            _g.Node("Add", "gelu_1p", [_g.Node("Erf", "gelu_erf", [_g.Node("Div", "gelu_scaled", [x, _g.Scalar((float)Math.Sqrt(2.0))])]), _g.Scalar(1f)])]),
         "relu" => _g.Node("Relu", "relu", [x]),
         "silu" or "swish" => _g.Node("Mul", "silu", [x, _g.Node("Sigmoid", "sigmoid", [x])]),
         "tanh" => _g.Node("Tanh", "tanh", [x]),

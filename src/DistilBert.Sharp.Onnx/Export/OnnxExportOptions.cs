@@ -33,6 +33,13 @@ public sealed record OnnxExportOptions
     /// <summary>Float32 (default) or dynamic int8.</summary>
     public OnnxQuantization Quantization { get; init; } = OnnxQuantization.None;
 
+    /// <summary>
+    /// Linear modules that <see cref="OnnxQuantization.DynamicInt8"/> leaves in float32 (ONNX Runtime's
+    /// <c>nodes_to_exclude</c>), by HF module name or its trailing components: <c>"classifier"</c>,
+    /// <c>"ffn.lin2"</c> (every layer's), <c>"distilbert.transformer.layer.5.ffn.lin1"</c>.
+    /// </summary>
+    public IReadOnlyCollection<string> ExcludeFromQuantization { get; init; } = [];
+
     /// <summary>Replace an existing output folder (default: refuse it).</summary>
     public bool Overwrite { get; init; }
 

@@ -1,6 +1,5 @@
 using DistilBert.Sharp.Modeling;
 using Microsoft.ML.OnnxRuntime;
-using TorchSharp;
 
 namespace DistilBert.Sharp.Onnx;
 

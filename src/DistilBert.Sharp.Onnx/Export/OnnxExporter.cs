@@ -72,7 +72,7 @@ public static class OnnxExporter
         int quantized = 0;
         if (options.Quantization == OnnxQuantization.DynamicInt8)
         {
-            quantized = DynamicInt8Quantizer.Quantize(proto.Graph);
+            quantized = DynamicInt8Quantizer.Quantize(proto.Graph, options.ExcludeFromQuantization);
             bytes = ToBytes(proto);
             if (options.Validate) OnnxExportValidator.CheckRuns(description, bytes, VocabSize(model));
         }
