@@ -13,7 +13,8 @@ namespace DistilBert.Sharp.Benchmarks;
 /// <c>onnx-imdb-eval</c>: exports a fine-tuned IMDb classifier to ONNX fp32 and dynamic int8, classifies the same
 /// seeded sample of IMDb test reviews with both (and with the TorchSharp fp32 pipeline), and reports int8/fp32
 /// prediction agreement, each accuracy, and int8 vs fp32 ORT throughput at a fixed (batch, seq).
-/// Options: <c>--model DIR --data aclImdb_v1.tar.gz --work DIR --samples 2000 --max-length 128 --threads N --reps 5 --skip-torch</c>.
+/// Options: <c>--model DIR --data aclImdb_v1.tar.gz --work DIR --samples 2000 --max-length 128 --threads N --reps 5 --skip-torch
+/// --exclude a,b</c> (Linear modules kept fp32, see <see cref="OnnxExportOptions.ExcludeFromQuantization"/>).
 /// </summary>
 public static class OnnxImdbEvaluation
 {
@@ -25,6 +26,7 @@ public static class OnnxImdbEvaluation
         string work = OnnxRuntimeComparison.StringArg(args, "--work", "/work/artifacts/issue-13");
         int samples = OnnxRuntimeComparison.IntArg(args, "--samples", 2000), maxLength = OnnxRuntimeComparison.IntArg(args, "--max-length", 128);
         int threads = OnnxRuntimeComparison.IntArg(args, "--threads", Environment.ProcessorCount), reps = OnnxRuntimeComparison.IntArg(args, "--reps", 5);
+        string[] exclude = OnnxRuntimeComparison.StringArg(args, "--exclude", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         CpuTuning.UseThroughputAllocator();
         CpuTuning.SetTorchThreads(threads);
         Console.WriteLine($"onnx-imdb-eval: {OnnxRuntimeComparison.CpuDescription()}; threads {threads}; load average {OnnxRuntimeComparison.Load()}");
@@ -41,8 +43,9 @@ public static class OnnxImdbEvaluation
             foreach (var quantization in new[] { OnnxQuantization.None, OnnxQuantization.DynamicInt8 })
             {
                 string dir = Path.Combine(work, quantization == OnnxQuantization.None ? "imdb-eval-fp32" : "imdb-eval-int8");
-                var result = OnnxExporter.Export(torchModel, dir, new OnnxExportOptions { Quantization = quantization, Overwrite = true, TokenizerSource = model });
-                Console.WriteLine($"export {quantization}: {result.Elapsed.TotalSeconds:F1} s, {new FileInfo(result.ModelPath).Length / 1e6:F0} MB, fp32 graph max |diff| vs TorchSharp {result.MaxAbsDifference:G2}");
+                var result = OnnxExporter.Export(torchModel, dir, new OnnxExportOptions { Quantization = quantization, Overwrite = true, TokenizerSource = model, ExcludeFromQuantization = exclude });
+                Console.WriteLine($"export {quantization}: {result.Elapsed.TotalSeconds:F1} s, {new FileInfo(result.ModelPath).Length / 1e6:F0} MB, fp32 graph max |diff| vs TorchSharp {result.MaxAbsDifference:G2}" +
+                                  (quantization == OnnxQuantization.DynamicInt8 ? $", {result.QuantizedMatMuls} Linear int8, excluded: [{string.Join(", ", exclude)}]" : ""));
                 folders[quantization] = dir;
             }
             if (!args.Contains("--skip-torch"))

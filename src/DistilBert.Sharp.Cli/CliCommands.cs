@@ -26,7 +26,12 @@ internal static class CliCommands
         quantize.AcceptOnlyFromAmong("int8");
         var opset = new Option<int>("--opset") { Description = $"ONNX opset ({OnnxExportOptions.MinimumOpset}-{OnnxExportOptions.MaximumOpset}).", DefaultValueFactory = _ => OnnxExportOptions.MinimumOpset };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output folder if it exists." };
-        var command = new Command("export-onnx", "Exports a model folder to ONNX (optimum's layout and names).") { modelDir, outputDir, quantize, opset, overwrite };
+        var exclude = new Option<string[]>("--exclude")
+        {
+            Description = "With --quantize int8: Linear modules to keep fp32, e.g. --exclude layer.0.ffn.lin2 classifier (ORT's nodes_to_exclude).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("export-onnx", "Exports a model folder to ONNX (optimum's layout and names).") { modelDir, outputDir, quantize, opset, overwrite, exclude };
         command.SetAction(parsed => Guarded(() =>
         {
             TorchRuntime.EnsureLoaded();
@@ -38,6 +43,7 @@ internal static class CliCommands
                 Quantization = parsed.GetValue(quantize) == "int8" ? OnnxQuantization.DynamicInt8 : OnnxQuantization.None,
                 Overwrite = parsed.GetValue(overwrite),
                 TokenizerSource = source,
+                ExcludeFromQuantization = parsed.GetValue(exclude) ?? [],
             });
             Console.WriteLine($"exported {model.GetType().Name} to {result.ModelPath} (opset {result.Opset}, {(result.Quantization == OnnxQuantization.DynamicInt8 ? $"dynamic int8, {result.QuantizedMatMuls} Linear layers" : "fp32")}) " +
                               $"in {result.Elapsed.TotalSeconds:F1} s; fp32 graph vs TorchSharp max |diff| {result.MaxAbsDifference:G3}");
