@@ -37,7 +37,13 @@ internal sealed class FineTuneOptionSet
     private readonly Option<int?> maxEval = new("--max-eval-samples") { Description = "Use at most this many validation reviews, and test reviews unless --max-test-samples is given." };
     private readonly Option<int?> maxTest = new("--max-test-samples") { Description = "Use at most this many test reviews (default: --max-eval-samples, else the preset's: all 25,000 for full, 5,000 for cpu)." };
     private readonly Option<int> seed = new("--seed") { Description = "Seed for the split, shuffling, dropout and head init.", DefaultValueFactory = _ => 42 };
-    private readonly Option<bool> bf16 = new("--bf16") { Description = "bf16 mixed precision (fp32 master weights)." };
+    private readonly Option<bool> bf16 = new("--bf16") { Description = "Alias of --precision bf16." };
+    private readonly Option<string> precision = new("--precision")
+    {
+        Description = "auto = bf16 mixed precision where the CPU runs it natively (AVX512_BF16/AMX), else fp32; fp32; "
+                    + "bf16 = always (emulated, several times slower, on CPUs without AVX512_BF16).",
+        DefaultValueFactory = _ => "auto",
+    };
     private readonly Option<string> truncation = new("--truncation")
     {
         Description = "How to shorten long reviews: head (HF default), tail, or head+tail (Sun et al. 2019).",
@@ -58,6 +64,7 @@ internal sealed class FineTuneOptionSet
         };
         preset.AcceptOnlyFromAmong("full", "cpu");
         truncation.AcceptOnlyFromAmong("head", "tail", "head+tail");
+        precision.AcceptOnlyFromAmong(SamplePrecision.Names);
     }
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -66,7 +73,7 @@ internal sealed class FineTuneOptionSet
         foreach (Option option in new Option[]
                  {
                      model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed,
-                     bf16, truncation, layerwiseDecay,
+                     bf16, precision, truncation, layerwiseDecay,
                  })
         {
             command.Options.Add(option);
@@ -87,6 +94,8 @@ internal sealed class FineTuneOptionSet
                 ? "[grey]CUDA found: using the 'full' preset (the seed's recipe).[/]"
                 : "[yellow]No CUDA device: using the 'cpu' preset (a subset that finishes in under an hour). Pass --preset full for the seed's recipe.[/]");
         }
+        var requested = SamplePrecision.Parse(parsed.GetValue(precision), parsed.GetValue(bf16));
+        var decision = SamplePrecision.DecideAndPrint(requested);
         return new SampleOptions
         {
             Model = parsed.GetValue(model)!,
@@ -104,7 +113,8 @@ internal sealed class FineTuneOptionSet
             MaxEvalSamples = parsed.GetValue(maxEval) ?? recipe.MaxEvalSamples,
             MaxTestSamples = parsed.GetValue(maxTest) ?? parsed.GetValue(maxEval) ?? recipe.MaxTestSamples,
             Seed = parsed.GetValue(seed),
-            Bf16 = parsed.GetValue(bf16),
+            Bf16 = decision.UseBf16,
+            Precision = requested,
             Truncation = parsed.GetValue(truncation)!,
             LayerwiseLrDecay = parsed.GetValue(layerwiseDecay),
         };

@@ -18,7 +18,9 @@ internal sealed record SampleOptions
     public int? MaxEvalSamples { get; init; }
     public int? MaxTestSamples { get; init; }
     public required int Seed { get; init; }
+    /// <summary>Whether the run uses bf16 (the decision <see cref="SamplePrecision"/> made for <see cref="Precision"/>).</summary>
     public bool Bf16 { get; init; }
+    public DistilBert.Sharp.Runtime.PrecisionMode Precision { get; init; } = DistilBert.Sharp.Runtime.PrecisionMode.Fp32;
     public string Truncation { get; init; } = "head";
     public double? LayerwiseLrDecay { get; init; }
 }
