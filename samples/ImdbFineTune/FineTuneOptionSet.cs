@@ -26,7 +26,7 @@ internal sealed class FineTuneOptionSet
     };
     private readonly Option<string?> preset = new("--preset")
     {
-        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 500, weight decay 0.01, lr 5e-5); "
+        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 500 (scaled with --epochs), weight decay 0.01, lr 5e-5, 2 validation passes); "
                     + "'cpu' = a subset that finishes in under an hour on a laptop. Default: cpu without CUDA, full with it.",
     };
     private readonly Option<int?> epochs = new("--epochs") { Description = "Training epochs (overrides the preset)." };
@@ -94,6 +94,7 @@ internal sealed class FineTuneOptionSet
                 ? "[grey]CUDA found: using the 'full' preset (the seed's recipe).[/]"
                 : "[yellow]No CUDA device: using the 'cpu' preset (a subset that finishes in under an hour). Pass --preset full for the seed's recipe.[/]");
         }
+        int runEpochs = parsed.GetValue(epochs) ?? recipe.Epochs;
         var requested = SamplePrecision.Parse(parsed.GetValue(precision), parsed.GetValue(bf16));
         var decision = SamplePrecision.DecideAndPrint(requested);
         return new SampleOptions
@@ -103,10 +104,13 @@ internal sealed class FineTuneOptionSet
             Output = parsed.GetValue(output)!,
             CacheDir = parsed.GetValue(cacheDir)!,
             Preset = recipe.Name,
-            Epochs = parsed.GetValue(epochs) ?? recipe.Epochs,
+            Epochs = runEpochs,
             BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
             LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
-            WarmupSteps = recipe.WarmupSteps,
+            // The preset's warmup is a share of its schedule: --epochs 1 on the 3-epoch full recipe warms up for a
+            // third of its 500 steps, not for 40% of the run.
+            WarmupSteps = recipe.WarmupSteps * runEpochs / recipe.Epochs,
+            Evaluations = recipe.Evaluations,
             WeightDecay = recipe.WeightDecay,
             MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
             MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples,
