@@ -13,10 +13,11 @@ namespace DistilBert.Sharp.Benchmarks;
 /// </summary>
 internal static class MachineInfo
 {
-    /// <summary>"machine: model, cores; flags; torch threads N; load average a b c".</summary>
-    /// <param name="torchLoaded">Whether libtorch is loaded (its thread count is then printed).</param>
-    public static string Line(bool torchLoaded = true) =>
-        $"machine: {CpuCapabilities.Current}; {(torchLoaded ? $"torch threads {torch.get_num_threads()}" : "torch not used")}; load average {LoadAverage()}";
+    /// <summary>"machine: model, cores; flags; torch threads N; load average a b c" (libtorch loaded: its thread count).</summary>
+    public static string Line() => Line($"torch threads {torch.get_num_threads()}");
+
+    /// <summary>The same line with <paramref name="threads"/> saying the thread count where torch is not loaded here.</summary>
+    public static string Line(string threads) => $"machine: {CpuCapabilities.Current}; {threads}; load average {LoadAverage()}";
 
     /// <summary>The 1/5/15-minute load averages (from /proc/loadavg; "n/a" elsewhere).</summary>
     public static string LoadAverage() =>

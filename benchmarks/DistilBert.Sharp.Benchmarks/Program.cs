@@ -14,7 +14,7 @@ if (args.Length > 0 && args[0] == "weights-memory")
 }
 
 // BenchmarkDotNet's own environment block names the CPU and its AVX-512 subsets; the line and column add bf16/AMX/VNNI.
-Console.WriteLine(MachineInfo.Line(torchLoaded: false));
+Console.WriteLine(MachineInfo.Line("torch threads: libtorch default in each benchmark process (one per physical core)"));
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
     .Run(args, BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance).AddColumn(new CpuFlagsColumn()));
 return 0;
