@@ -20,6 +20,8 @@ namespace DistilBert.Sharp.FaultInjection.Child;
 /// saves the final model to <c>outputDir/final</c>.</item>
 /// <item><c>save &lt;folder&gt; &lt;count&gt; &lt;swap&gt;</c>: saves the 3-label and the 2-label model over the folder in
 /// turn, <c>count</c> times.</item>
+/// <item><c>read &lt;folder&gt; &lt;swap&gt;</c>: opens and reads every file of a malformed-input corpus
+/// (<see cref="MalformedReader"/>); a crash here is a test failure that names the case.</item>
 /// </list>
 /// </remarks>
 public static class Program
@@ -36,6 +38,9 @@ public static class Program
                 break;
             case "save":
                 Save(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case "read":
+                MalformedReader.ReadAll(args[1], Marker);
                 break;
             default:
                 Console.Error.WriteLine($"unknown command '{args[0]}'");
