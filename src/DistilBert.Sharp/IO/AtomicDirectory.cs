@@ -27,6 +27,8 @@ internal static partial class AtomicDirectory
     private const string Saving = "saving", Replaced = "replaced", Deleting = "deleting";
 
     /// <summary>Test hook: false forces the portable two-rename swap instead of the Linux exchange.</summary>
+    /// <remarks>When the folder cannot be swapped at all (it holds the process's working folder, or it is a mount
+    /// point), the files are renamed in one by one instead: each file stays atomic, the folder as a whole does not.</remarks>
     internal static bool UseExchange { get; set; } = OperatingSystem.IsLinux();
 
     /// <summary>
@@ -137,6 +139,11 @@ internal static partial class AtomicDirectory
             Directory.Move(staging, target);
             return;
         }
+        if (ContainsCurrentDirectory(target))
+        {
+            MoveFilesInto(staging, target); // swapping the process's own working folder away would strand it
+            return;
+        }
         if (UseExchange && TryExchange(staging, target))
         {
             // The staging name now holds the old folder; a kill here leaves a .saving leftover, removed by the next save.
@@ -144,9 +151,45 @@ internal static partial class AtomicDirectory
             return;
         }
         string old = Sibling(target, id, Replaced);
-        Directory.Move(target, old);
+        try
+        {
+            Directory.Move(target, old);
+        }
+        catch (IOException)
+        {
+            MoveFilesInto(staging, target); // a mount point or a folder held open elsewhere cannot be renamed
+            return;
+        }
         Directory.Move(staging, target); // a kill between these two renames is undone by Recover (wholly old)
         TryDeleteTree(old);
+    }
+
+    private static bool ContainsCurrentDirectory(string target)
+    {
+        string cwd = Path.TrimEndingDirectorySeparator(Environment.CurrentDirectory) + Path.DirectorySeparatorChar;
+        return cwd.StartsWith(Path.TrimEndingDirectorySeparator(target) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
+
+    // The weaker fallback when the folder itself cannot be swapped: each staged file is renamed over its old version
+    // (each file atomic, the folder not), JSON files last so that config.json appearing marks a complete save; then
+    // what the carry-over rejected (stale weights, temporaries), i.e. whatever is not staged, is removed.
+    private static void MoveFilesInto(string staging, string target)
+    {
+        var staged = new DirectoryInfo(staging).EnumerateFileSystemInfos()
+            .OrderBy(e => e.Name.EndsWith(".json", StringComparison.Ordinal)).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
+        foreach (var entry in staged)
+        {
+            string dest = Path.Combine(target, entry.Name);
+            if (entry is FileInfo) File.Move(entry.FullName, dest, overwrite: true);
+            else if (!Directory.Exists(dest)) Directory.Move(entry.FullName, dest); // carried folders are already there
+        }
+        var names = staged.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in new DirectoryInfo(target).EnumerateFileSystemInfos().Where(e => !names.Contains(e.Name)).ToList())
+        {
+            if (entry is DirectoryInfo d && d.LinkTarget is null) d.Delete(recursive: true);
+            else entry.Delete();
+        }
+        TryDeleteTree(staging);
     }
 
     private static void CarryOver(string from, string to, Func<string, bool>? carry)

@@ -107,6 +107,32 @@ public class AtomicSaveTests
     }
 
     [Fact]
+    public void Saving_into_the_working_folder_replaces_files_one_by_one_and_keeps_the_folder_in_place()
+    {
+        using var dir = new TempDirectory();
+        string target = dir.Combine("model");
+        using (var old = Tiny(2, 1)) old.SavePretrained(target);
+        File.WriteAllText(Path.Combine(target, "README.md"), "my notes");
+        File.WriteAllText(Path.Combine(target, "model-00001-of-00002.safetensors"), "stale");
+        string cwd = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = target; // the collection runs alone, so no other test sees this
+            using var model = Tiny(3, 2);
+            model.SavePretrained(".");
+            Assert.True(Directory.Exists(Environment.CurrentDirectory)); // not swapped away from under the process
+        }
+        finally
+        {
+            Environment.CurrentDirectory = cwd;
+        }
+        Assert.Equal(["README.md", "config.json", "model.safetensors"], Listing(target));
+        using var loaded = DistilBertForSequenceClassification.FromPretrained(target);
+        Assert.Equal(3, loaded.Config.NumLabels);
+        Assert.Empty(Directory.GetDirectories(dir.Path, ".*"));
+    }
+
+    [Fact]
     public void Atomic_file_writes_remove_the_temporaries_of_killed_writes_of_the_same_file_only()
     {
         using var dir = new TempDirectory();
