@@ -160,7 +160,15 @@ internal static partial class AtomicDirectory
             MoveFilesInto(staging, target); // a mount point or a folder held open elsewhere cannot be renamed
             return;
         }
-        Directory.Move(staging, target); // a kill between these two renames is undone by Recover (wholly old)
+        try
+        {
+            Directory.Move(staging, target); // a kill between these two renames is undone by Recover (wholly old)
+        }
+        catch
+        {
+            Directory.Move(old, target); // an error (not a kill) between them: put the old folder back at once
+            throw;
+        }
         TryDeleteTree(old);
     }
 
