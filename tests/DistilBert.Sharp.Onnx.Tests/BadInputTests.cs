@@ -56,7 +56,7 @@ public class BadInputTests
         Assert.Equal("user data", File.ReadAllText(Path.Combine(target, "keep.txt")));
 
         // A leftover of an interrupted export (hidden staging folder) is cleaned up by the next export.
-        Directory.CreateDirectory(dir.Combine(".onnx.tmp-deadbeef"));
+        Directory.CreateDirectory(dir.Combine($".onnx.{Guid.NewGuid():N}.saving"));
         OnnxExporter.Export(model, target, new OnnxExportOptions { Overwrite = true });
         Assert.False(File.Exists(Path.Combine(target, "keep.txt")));
         Assert.True(File.Exists(Path.Combine(target, "model.onnx")));
@@ -67,7 +67,7 @@ public class BadInputTests
     public void A_swap_interrupted_between_its_two_renames_gets_the_old_folder_back()
     {
         using var dir = new TempDirectory();
-        string old = dir.Combine(".onnx.old-0123");
+        string old = dir.Combine($".onnx.{Guid.NewGuid():N}.replaced");
         Directory.CreateDirectory(old);
         File.WriteAllText(Path.Combine(old, "model.onnx"), "old");
         using var model = TinyModels.Create(nameof(DistilBertModel));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DistilBert.Sharp.IO;
 using DistilBert.Sharp.Modeling;
 using Google.Protobuf;
 
@@ -53,8 +54,13 @@ public static class OnnxExporter
         var clock = Stopwatch.StartNew();
         var description = OnnxModelDescriptions.For(model);
         var weights = new ModuleWeights(model);
-        if (Directory.Exists(outputDirectory) && !options.Overwrite)
-            throw new IOException($"ONNX export target '{Path.GetFullPath(outputDirectory)}' already exists; pass Overwrite = true (--overwrite) to replace it.");
+        string target = Path.GetFullPath(outputDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        // A swap cut between its renames is restored (and stale staging folders dropped) before deciding what exists.
+        AtomicDirectory.Recover(target);
+        if (File.Exists(target))
+            throw new IOException($"ONNX export target '{target}' is a file; give a folder path.");
+        if (Directory.Exists(target) && !options.Overwrite)
+            throw new IOException($"ONNX export target '{target}' already exists; pass Overwrite = true (--overwrite) to replace it.");
 
         var graph = new GraphBuilder();
         EncoderGraphWriter.Write(graph, weights, description);
@@ -77,13 +83,15 @@ public static class OnnxExporter
             if (options.Validate) OnnxExportValidator.CheckRuns(description, bytes, VocabSize(model));
         }
 
-        using var folder = new ExportFolder(outputDirectory, options.Overwrite);
-        File.WriteAllBytes(Path.Combine(folder.Staging, ModelFileName), bytes);
-        model.Config.Save(Path.Combine(folder.Staging, "config.json"));
-        if (options.Tokenizer is { } tokenizer) tokenizer.SavePretrained(folder.Staging);
-        else if (options.TokenizerSource is { } from) CopyTokenizerFiles(from, folder.Staging);
-        folder.Commit();
-        string target = Path.GetFullPath(outputDirectory);
+        // All-old or all-new after a kill at any moment: written beside the target, then swapped into place (the
+        // protocol SavePretrained uses).
+        AtomicDirectory.Replace(target, staging =>
+        {
+            File.WriteAllBytes(Path.Combine(staging, ModelFileName), bytes);
+            model.Config.Save(Path.Combine(staging, "config.json"));
+            if (options.Tokenizer is { } tokenizer) tokenizer.SavePretrained(staging);
+            else if (options.TokenizerSource is { } from) CopyTokenizerFiles(from, staging);
+        }, carry: _ => false); // the folder is replaced whole: no stale file of an earlier export survives beside the new graph
         return new OnnxExportResult(target, Path.Combine(target, ModelFileName), options.Opset, options.Quantization, difference, quantized, clock.Elapsed);
     }
 
