@@ -10,7 +10,10 @@ internal readonly record struct TokenRange(int Start, int Count, int TailStart =
 }
 
 /// <summary>One row before padding; the optional arrays exist only when the caller asked for them.</summary>
-internal sealed record EncodedRow(int[] Ids, int[]? TypeIds, int[]? SpecialMask, (int Start, int End)[]? Offsets);
+/// <remarks><paramref name="WordIds"/> and <paramref name="SequenceIds"/> use -1 for HF's None (special tokens, padding,
+/// and words unknown to <see cref="DistilBertTokenizer.PrepareForModel"/>).</remarks>
+internal sealed record EncodedRow(int[] Ids, int[]? TypeIds, int[]? SpecialMask, (int Start, int End)[]? Offsets,
+    int[] WordIds, int[] SequenceIds);
 
 /// <summary>
 /// HF's <c>prepare_for_model</c> and <c>pad</c>: validates the option combination, truncates, adds [CLS]/[SEP], and
@@ -35,6 +38,19 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         if (options.HeadTokens is < 0) throw new ArgumentOutOfRangeException(nameof(options), $"HeadTokens must not be negative, got {options.HeadTokens}.");
         if (options.HeadTokens is not null && options.TruncationSide != TruncationSide.HeadAndTail)
             throw new ArgumentException("HeadTokens is only used with TruncationSide = HeadAndTail.", nameof(options));
+        if (options.Stride < 0) throw new ArgumentOutOfRangeException(nameof(options), $"Stride must not be negative, got {options.Stride}.");
+        if (options.Stride > 0 && !options.ReturnOverflowingTokens)
+            throw new ArgumentException("Stride is only used with ReturnOverflowingTokens = true.", nameof(options));
+        if (options.ReturnOverflowingTokens)
+        {
+            if (options.Truncation == TruncationStrategy.None)
+                throw new ArgumentException("ReturnOverflowingTokens needs truncation (e.g. OnlySecond for question + context, LongestFirst for single texts).", nameof(options));
+            if (options.TruncationSide != TruncationSide.Right)
+                throw new ArgumentException($"ReturnOverflowingTokens supports TruncationSide = Right only, got {options.TruncationSide}.", nameof(options));
+            if (isPair && options.Truncation == TruncationStrategy.LongestFirst)
+                throw new ArgumentException(
+                    "ReturnOverflowingTokens with a pair needs Truncation = OnlyFirst or OnlySecond (the text to window); HF refuses longest_first here too.", nameof(options));
+        }
         if (options.Truncation == TruncationStrategy.None) return null;
 
         int maxLength = options.MaxLength ?? modelMaxLength;
@@ -58,12 +74,60 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             int excess = first.Count + (second?.Count ?? 0) + SpecialCount(options, second is not null) - maxLength;
             if (excess > 0) (first, second) = Truncate(first, second, excess, options, rowIndex);
         }
+        return Emit(firstText, first, secondText, second, options);
+    }
+
+    /// <summary>
+    /// HF fast tokenizers' overflow (<c>Encoding::truncate</c> with a stride): the windowed text is cut into windows of
+    /// the room left beside the other text and the special tokens; window k starts at k·(room − stride) and the last
+    /// window is the first that reaches the end. A text that fits gives one row.
+    /// </summary>
+    public List<EncodedRow> BuildWindows(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int truncateTo, int rowIndex)
+    {
+        bool windowSecond = secondText is not null && options.Truncation == TruncationStrategy.OnlySecond;
+        int fixedCount = windowSecond ? firstText.Count : secondText?.Count ?? 0;
+        int total = windowSecond ? secondText!.Count : firstText.Count;
+        int room = truncateTo - SpecialCount(options, secondText is not null) - fixedCount;
+        if (total > room && room <= 0)
+            throw new ArgumentException(
+                $"Row {rowIndex}: the {(windowSecond ? "first" : "second")} text and special tokens take {truncateTo - room} of MaxLength = {truncateTo}; " +
+                "no room is left for the windowed text.", "options");
+        if (total > room && options.Stride >= room)
+            throw new ArgumentException(
+                $"Row {rowIndex}: Stride = {options.Stride} must be smaller than the window of {room} tokens; lower Stride or raise MaxLength.", "options");
+        var rows = new List<EncodedRow>();
+        if (total <= room)
+        {
+            rows.Add(Window(0, total));
+            return rows;
+        }
+        for (int start = 0; ; start += room - options.Stride)
+        {
+            int stop = Math.Min(start + room, total);
+            rows.Add(Window(start, stop));
+            if (stop == total) return rows;
+        }
+
+        EncodedRow Window(int start, int stop)
+        {
+            var window = new TokenRange(start, stop - start);
+            return windowSecond
+                ? Emit(firstText, new TokenRange(0, firstText.Count), secondText, window, options)
+                : Emit(firstText, window, secondText, secondText is null ? null : new TokenRange(0, secondText.Count), options);
+        }
+    }
+
+    /// <summary>Lays out [CLS] first [SEP] (second [SEP]) with the requested side arrays.</summary>
+    private EncodedRow Emit(TokenBuffer firstText, TokenRange first, TokenBuffer? secondText, TokenRange? second, EncodeOptions options)
+    {
         bool specials = options.AddSpecialTokens;
         int length = first.Total + (second?.Total ?? 0) + SpecialCount(options, second is not null);
         var ids = new int[length];
         int[]? types = options.ReturnTokenTypeIds ? new int[length] : null;
         int[]? special = options.ReturnSpecialTokensMask ? new int[length] : null;
         var offsets = options.ReturnOffsets ? new (int, int)[length] : null;
+        var words = new int[length];
+        var sequences = new int[length];
         int at = 0;
         if (specials) AddSpecial(clsId, 0);
         Copy(firstText, first, 0);
@@ -73,13 +137,15 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             Copy(secondText!, pair, 1);
             if (specials) AddSpecial(sepId, 1);
         }
-        return new EncodedRow(ids, types, special, offsets);
+        return new EncodedRow(ids, types, special, offsets, words, sequences);
 
         void AddSpecial(int id, int type)
         {
             ids[at] = id;
             if (types is not null) types[at] = type;
             if (special is not null) special[at] = 1;
+            words[at] = -1;
+            sequences[at] = -1;
             at++;
         }
 
@@ -92,6 +158,8 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         void CopyPart(TokenBuffer buffer, int start, int count, int type)
         {
             buffer.Ids.AsSpan(start, count).CopyTo(ids.AsSpan(at));
+            buffer.Words.AsSpan(start, count).CopyTo(words.AsSpan(at));
+            sequences.AsSpan(at, count).Fill(type);
             if (types is not null) types.AsSpan(at, count).Fill(type);
             if (offsets is not null)
                 for (int k = 0; k < count; k++) offsets[at + k] = (buffer.Starts[start + k], buffer.Ends[start + k]);
@@ -132,7 +200,13 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         }
         var offsets = row.Offsets is null ? null : new (int, int)[length];
         row.Offsets?.CopyTo(offsets!, 0);
-        return new EncodedRow(ids, types, special, offsets);
+        var words = new int[length];
+        row.WordIds.CopyTo(words, 0);
+        words.AsSpan(real).Fill(-1);
+        var sequences = new int[length];
+        row.SequenceIds.CopyTo(sequences, 0);
+        sequences.AsSpan(real).Fill(-1);
+        return new EncodedRow(ids, types, special, offsets, words, sequences);
     }
 
     private static int SpecialCount(EncodeOptions options, bool isPair) => options.AddSpecialTokens ? (isPair ? 3 : 2) : 0;
