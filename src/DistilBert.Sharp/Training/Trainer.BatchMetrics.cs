@@ -9,7 +9,7 @@ public sealed partial class Trainer
     /// Metrics computed batch by batch during <see cref="Evaluate"/> / <see cref="Predict"/> (HF's
     /// <c>batch_eval_metrics=True</c>): each batch's outputs are handed to it and then freed, so no logits of the whole
     /// eval set are kept. Use <see cref="Metrics.TokenClassificationMetric"/> for entity P/R/F1 and
-    /// <c>Metrics.SquadMetric</c> for extractive QA. When set, <see cref="PredictionOutput.Predictions"/> stays
+    /// <see cref="Metrics.SquadMetric"/> for extractive QA. When set, <see cref="PredictionOutput.Predictions"/> stays
     /// empty; its values join the metrics with the key prefix, next to any <c>computeMetrics</c> ones.
     /// </summary>
     public Metrics.IBatchMetric? BatchEvalMetrics { get; set; }

@@ -36,7 +36,7 @@ public sealed partial class Trainer : IDisposable
     /// <param name="model">The model to train; its weights are updated in place.</param>
     /// <param name="args">Training configuration (validated here).</param>
     /// <param name="trainDataset">Training examples (required by <see cref="Train"/>): a <see cref="TextClassificationDataset"/>,
-    /// a <see cref="TokenClassificationDataset"/>, a <c>QuestionAnsweringDataset</c>, or any <see cref="IModelDataset"/>.</param>
+    /// a <see cref="TokenClassificationDataset"/>, a <see cref="QuestionAnsweringDataset"/>, or any <see cref="IModelDataset"/>.</param>
     /// <param name="evalDataset">Evaluation examples (required by <see cref="Evaluate"/> without an argument and by eval strategies).</param>
     /// <param name="dataCollator">Batch builder; default pads with id 0 (<see cref="DataCollatorWithPadding"/>, which also carries
     /// token type ids and start/end positions). For masked-LM training pass a <see cref="DataCollatorForLanguageModeling"/> and an
