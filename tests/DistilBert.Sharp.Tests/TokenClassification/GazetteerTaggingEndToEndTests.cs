@@ -96,6 +96,11 @@ public class GazetteerTaggingEndToEndTests
             string.Join(" | ", entities.Select(e => $"{e.Entity} '{e.Word}' {e.Start}-{e.End}")));
         Assert.Equal("Paris", text[entities[1].Start..entities[1].End]);
 
+        // Windows of 8 tokens every 3: one window ends on "new", another starts on "##is"; merging gives the same entities.
+        var windowed = new TokenClassificationPipeline(model, tokenizer, new() { AggregationStrategy = AggregationStrategy.First, MaxLength = 8, Stride = 3 });
+        Assert.Equal(entities.Select(e => (e.Entity, e.Word, e.Start, e.End)), windowed.Predict(text).Select(e => (e.Entity, e.Word, e.Start, e.End)));
+        Assert.Throws<ArgumentException>(() => new TokenClassificationPipeline(model, tokenizer, new() { Stride = 3 }));
+
         string saved = dir.Combine("model");
         model.SavePretrained(saved);
         using var reloaded = DistilBertForTokenClassification.FromPretrained(saved);

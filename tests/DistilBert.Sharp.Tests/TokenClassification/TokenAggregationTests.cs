@@ -45,4 +45,22 @@ public class TokenAggregationTests
         Assert.Equal("unaffable world", TokenAggregator.JoinTokens(["un", "##aff", "##able", "world"]));
         Assert.Equal("##aff", TokenAggregator.JoinTokens(["##aff"]));
     }
+
+    [Fact]
+    public void Overlapping_entities_from_windows_keep_the_longer_then_the_more_confident()
+    {
+        TokenClassificationResult E(string type, int start, int end, float score) => new(type, score, type.ToLowerInvariant(), start, end);
+        var merged = TokenAggregator.MergeOverlapping(
+        [
+            E("LOC", 37, 40, 0.9f),   // window 2: "new" cut off from "york"
+            E("PER", 0, 5, 0.8f),
+            E("LOC", 37, 45, 0.7f),   // window 3: the whole "new york" — longer, wins despite the lower score
+            E("PER", 0, 5, 0.85f),    // the same span from another window — equal length, higher score wins
+            E("LOC", 14, 19, 0.6f),
+            E("LOC", 16, 19, 0.99f),  // "##is" at a window start lies inside "paris": shorter, dropped
+            E("ORG", 50, 52, 0.5f),
+        ]);
+        Assert.Equal("PER 0-5 0.85 | LOC 14-19 0.60 | LOC 37-45 0.70 | ORG 50-52 0.50",
+            string.Join(" | ", merged.Select(e => $"{e.Entity} {e.Start}-{e.End} {e.Score:F2}")));
+    }
 }

@@ -94,6 +94,34 @@ internal static class TokenAggregator
         : label.StartsWith("I-", StringComparison.Ordinal) ? ('I', label[2..])
         : ('I', label);
 
+    /// <summary>
+    /// HF <c>aggregate_overlapping_entities</c>: the entities of all windows sorted by start; an entity starting inside
+    /// the previous kept one replaces it when longer, or as long with a higher score; otherwise it is dropped.
+    /// </summary>
+    public static List<TokenClassificationResult> MergeOverlapping(IEnumerable<TokenClassificationResult> entities)
+    {
+        // OrderBy is stable, like Python's sorted: equal starts keep window order.
+        var sorted = entities.OrderBy(e => e.Start).ToList();
+        var merged = new List<TokenClassificationResult>();
+        if (sorted.Count == 0) return merged;
+        var previous = sorted[0];
+        foreach (var entity in sorted)
+        {
+            if (previous.Start <= entity.Start && entity.Start < previous.End)
+            {
+                int length = entity.End - entity.Start, previousLength = previous.End - previous.Start;
+                if (length > previousLength || (length == previousLength && entity.Score > previous.Score)) previous = entity;
+            }
+            else
+            {
+                merged.Add(previous);
+                previous = entity;
+            }
+        }
+        merged.Add(previous);
+        return merged;
+    }
+
     /// <summary>BERT's <c>convert_tokens_to_string</c>: tokens joined by spaces, "##" continuations glued.</summary>
     internal static string JoinTokens(IEnumerable<string> tokens) => string.Join(" ", tokens).Replace(" ##", "", StringComparison.Ordinal).Trim();
 

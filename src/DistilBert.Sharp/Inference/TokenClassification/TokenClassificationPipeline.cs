@@ -13,7 +13,7 @@ namespace DistilBert.Sharp.Inference;
 /// </summary>
 /// <remarks>
 /// Texts longer than <see cref="TokenClassificationPipelineOptions.MaxLength"/> are truncated (tokens past it get no
-/// prediction). Sub-words are recognised as HF does for WordPiece tokenizers: a token whose text length differs
+/// prediction) unless <see cref="TokenClassificationPipelineOptions.Stride"/> is set. Sub-words are recognised as HF does for WordPiece tokenizers: a token whose text length differs
 /// from the text it covers ("##ing" vs "ing"); [UNK] tokens are never sub-words and show the original text.
 /// The pipeline does not own the model or the tokenizer.
 /// </remarks>
@@ -34,6 +34,10 @@ public sealed class TokenClassificationPipeline
         if (_options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize, "BatchSize must be positive.");
         if (!Enum.IsDefined(_options.AggregationStrategy))
             throw new ArgumentOutOfRangeException(nameof(options), _options.AggregationStrategy, "Unknown AggregationStrategy.");
+        if (_options.Stride is int stride && (stride < 0 || _options.AggregationStrategy == AggregationStrategy.None))
+            throw new ArgumentException(
+                stride < 0 ? $"Stride must not be negative, got {stride}."
+                    : "Stride tags the whole text in windows but needs an AggregationStrategy other than None to merge them (as in HF).", nameof(options));
         _model = model;
         _tokenizer = tokenizer;
         _collator = new DataCollatorForTokenClassification(tokenizer.PadTokenId);
@@ -61,26 +65,30 @@ public sealed class TokenClassificationPipeline
         {
             Truncation = TruncationStrategy.LongestFirst, MaxLength = _options.MaxLength ?? _tokenizer.ModelMaxLength,
             ReturnOffsets = true, ReturnSpecialTokensMask = true,
+            ReturnOverflowingTokens = _options.Stride is not null, Stride = _options.Stride ?? 0,
         }, cancellationToken);
+        // Without a stride each text is one row; with one, a text may span several windows (rows).
+        var textOf = encoded.OverflowToSampleMapping ?? Enumerable.Range(0, texts.Count).ToArray();
+        var perText = Enumerable.Range(0, texts.Count).Select(_ => new List<List<TokenClassificationResult>>()).ToArray();
         var labels = Labels();
         var ignore = _options.IgnoreLabels.ToHashSet(StringComparer.Ordinal);
-        var results = new IReadOnlyList<TokenClassificationResult>[texts.Count];
         torch.Device device = _options.Device ?? _model.parameters().First().device;
         bool wasTraining = _model.training;
         _model.eval();
         try
         {
             using var inference = torch.inference_mode();
-            for (int start = 0; start < texts.Count; start += _options.BatchSize)
+            for (int start = 0; start < encoded.Count; start += _options.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int count = Math.Min(_options.BatchSize, texts.Count - start);
+                int count = Math.Min(_options.BatchSize, encoded.Count - start);
                 float[][][] scores = ScoreBatch(Enumerable.Range(start, count).Select(i => encoded.InputIds[i]).ToArray(), device);
                 for (int b = 0; b < count; b++)
                 {
                     int row = start + b;
-                    var tokens = PreEntities(texts[row], encoded.InputIds[row], encoded.Offsets![row], encoded.SpecialTokensMask![row], scores[b]);
-                    results[row] = TokenAggregator.Aggregate(tokens, _options.AggregationStrategy, labels, ignore);
+                    string text = texts[textOf[row]];
+                    var tokens = PreEntities(text, encoded.InputIds[row], encoded.Offsets![row], encoded.SpecialTokensMask![row], scores[b]);
+                    perText[textOf[row]].Add(TokenAggregator.Aggregate(tokens, _options.AggregationStrategy, labels, ignore));
                 }
             }
         }
@@ -88,7 +96,9 @@ public sealed class TokenClassificationPipeline
         {
             _model.train(wasTraining);
         }
-        return results;
+        return perText.Select(windows => (IReadOnlyList<TokenClassificationResult>)(windows.Count == 1
+            ? windows[0]
+            : TokenAggregator.MergeOverlapping(windows.SelectMany(w => w)))).ToArray();
     }
 
     private string[] Labels()

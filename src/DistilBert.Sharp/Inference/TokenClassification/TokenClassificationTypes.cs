@@ -44,6 +44,14 @@ public sealed record TokenClassificationPipelineOptions
     /// <summary>Truncate texts to this many tokens including [CLS]/[SEP]; default the tokenizer's <c>model_max_length</c>.</summary>
     public int? MaxLength { get; init; }
 
+    /// <summary>
+    /// Tag all of a long text (HF <c>stride</c>): it is cut into windows of <see cref="MaxLength"/> tokens overlapping by
+    /// this many tokens, each window is tagged and aggregated, and entities that overlap across windows are merged
+    /// (the longer one, then the higher score, wins). Needs an aggregation strategy other than None, as in HF.
+    /// Null (default): texts are truncated.
+    /// </summary>
+    public int? Stride { get; init; }
+
     /// <summary>Device of the model; default: the device of the model's first parameter.</summary>
     public torch.Device? Device { get; init; }
 }
