@@ -11,10 +11,10 @@ namespace DistilBert.Sharp.Tokenization;
 public sealed class BatchEncoding
 {
     internal BatchEncoding(int[][] inputIds, int[][] attentionMask, int[][]? tokenTypeIds, int[][]? specialTokensMask,
-        (int Start, int End)[][]? offsets, int[][]? wordIds = null, int[][]? sequenceIds = null, int[]? overflowToSampleMapping = null)
+        (int Start, int End)[][]? offsets, int[][]? wordIds = null, SequenceLayout[]? layouts = null, int[]? overflowToSampleMapping = null)
     {
         _wordIds = wordIds;
-        _sequenceIds = sequenceIds;
+        _layouts = layouts;
         OverflowToSampleMapping = overflowToSampleMapping;
         InputIds = inputIds;
         AttentionMask = attentionMask;
@@ -24,7 +24,7 @@ public sealed class BatchEncoding
     }
 
     private readonly int[][]? _wordIds;
-    private readonly int[][]? _sequenceIds;
+    private readonly SequenceLayout[]? _layouts;
 
     /// <summary>Number of rows (texts or text pairs).</summary>
     public int Count => InputIds.Count;
@@ -74,9 +74,10 @@ public sealed class BatchEncoding
     /// </summary>
     public IReadOnlyList<int?> SequenceIds(int row = 0)
     {
-        var sequences = (_sequenceIds ?? throw new InvalidOperationException("Sequence ids are not available for this encoding."))[row];
-        var result = new int?[sequences.Length];
-        for (int i = 0; i < sequences.Length; i++) result[i] = sequences[i] < 0 ? null : sequences[i];
+        var layout = (_layouts ?? throw new InvalidOperationException("Sequence ids are not available for this encoding."))[row];
+        var result = new int?[InputIds[row].Length];
+        for (int i = 0; i < layout.FirstCount; i++) result[layout.FirstStart + i] = 0;
+        for (int i = 0; i < layout.SecondCount; i++) result[layout.SecondStart + i] = 1;
         return result;
     }
 

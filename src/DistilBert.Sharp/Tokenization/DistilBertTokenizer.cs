@@ -332,7 +332,7 @@ public sealed class DistilBertTokenizer
             options.ReturnSpecialTokensMask ? rows.Select(r => r.SpecialMask!).ToArray() : null,
             options.ReturnOffsets ? rows.Select(r => r.Offsets!).ToArray() : null,
             wordsKnown ? rows.Select(r => r.WordIds).ToArray() : null,
-            rows.Select(r => r.SequenceIds).ToArray(),
+            rows.Select(r => r.Layout).ToArray(),
             overflowToSampleMapping);
     }
 }

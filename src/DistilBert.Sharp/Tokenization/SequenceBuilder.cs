@@ -10,10 +10,14 @@ internal readonly record struct TokenRange(int Start, int Count, int TailStart =
 }
 
 /// <summary>One row before padding; the optional arrays exist only when the caller asked for them.</summary>
-/// <remarks><paramref name="WordIds"/> and <paramref name="SequenceIds"/> use -1 for HF's None (special tokens, padding,
-/// and words unknown to <see cref="DistilBertTokenizer.PrepareForModel"/>).</remarks>
+/// <remarks><paramref name="WordIds"/> uses -1 for HF's None (special tokens, padding, and words unknown to
+/// <see cref="DistilBertTokenizer.PrepareForModel"/>). <paramref name="Layout"/> is where each text's tokens lie, from
+/// which sequence ids are derived on demand (no per-token array).</remarks>
 internal sealed record EncodedRow(int[] Ids, int[]? TypeIds, int[]? SpecialMask, (int Start, int End)[]? Offsets,
-    int[] WordIds, int[] SequenceIds);
+    int[] WordIds, SequenceLayout Layout);
+
+/// <summary>Token index ranges of the first and second text in a row: [FirstStart, FirstStart + FirstCount), ….</summary>
+internal readonly record struct SequenceLayout(int FirstStart, int FirstCount, int SecondStart, int SecondCount);
 
 /// <summary>
 /// HF's <c>prepare_for_model</c> and <c>pad</c>: validates the option combination, truncates, adds [CLS]/[SEP], and
@@ -127,17 +131,19 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         int[]? special = options.ReturnSpecialTokensMask ? new int[length] : null;
         var offsets = options.ReturnOffsets ? new (int, int)[length] : null;
         var words = new int[length];
-        var sequences = new int[length];
-        int at = 0;
+        int at = 0, firstStart = 0, secondStart = 0;
         if (specials) AddSpecial(clsId, 0);
+        firstStart = at;
         Copy(firstText, first, 0);
         if (specials) AddSpecial(sepId, 0);
+        secondStart = at;
         if (second is TokenRange pair)
         {
             Copy(secondText!, pair, 1);
             if (specials) AddSpecial(sepId, 1);
         }
-        return new EncodedRow(ids, types, special, offsets, words, sequences);
+        return new EncodedRow(ids, types, special, offsets, words,
+            new SequenceLayout(firstStart, first.Total, secondStart, second?.Total ?? 0));
 
         void AddSpecial(int id, int type)
         {
@@ -145,7 +151,6 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             if (types is not null) types[at] = type;
             if (special is not null) special[at] = 1;
             words[at] = -1;
-            sequences[at] = -1;
             at++;
         }
 
@@ -159,7 +164,6 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         {
             buffer.Ids.AsSpan(start, count).CopyTo(ids.AsSpan(at));
             buffer.Words.AsSpan(start, count).CopyTo(words.AsSpan(at));
-            sequences.AsSpan(at, count).Fill(type);
             if (types is not null) types.AsSpan(at, count).Fill(type);
             if (offsets is not null)
                 for (int k = 0; k < count; k++) offsets[at + k] = (buffer.Starts[start + k], buffer.Ends[start + k]);
@@ -203,10 +207,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         var words = new int[length];
         row.WordIds.CopyTo(words, 0);
         words.AsSpan(real).Fill(-1);
-        var sequences = new int[length];
-        row.SequenceIds.CopyTo(sequences, 0);
-        sequences.AsSpan(real).Fill(-1);
-        return new EncodedRow(ids, types, special, offsets, words, sequences);
+        return new EncodedRow(ids, types, special, offsets, words, row.Layout);
     }
 
     private static int SpecialCount(EncodeOptions options, bool isPair) => options.AddSpecialTokens ? (isPair ? 3 : 2) : 0;
