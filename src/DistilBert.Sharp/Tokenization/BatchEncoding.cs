@@ -11,9 +11,10 @@ namespace DistilBert.Sharp.Tokenization;
 public sealed class BatchEncoding
 {
     internal BatchEncoding(int[][] inputIds, int[][] attentionMask, int[][]? tokenTypeIds, int[][]? specialTokensMask,
-        (int Start, int End)[][]? offsets, int[][]? wordIds = null, SequenceLayout[]? layouts = null, int[]? overflowToSampleMapping = null)
+        (int Start, int End)[][]? offsets, int[]?[]? wordIds = null, SequenceLayout[]? layouts = null, bool[]? isContinuation = null, int[]? overflowToSampleMapping = null)
     {
         _wordIds = wordIds;
+        _isContinuation = isContinuation;
         _layouts = layouts;
         OverflowToSampleMapping = overflowToSampleMapping;
         InputIds = inputIds;
@@ -23,7 +24,8 @@ public sealed class BatchEncoding
         Offsets = offsets;
     }
 
-    private readonly int[][]? _wordIds;
+    private readonly int[]?[]? _wordIds;
+    private readonly bool[]? _isContinuation;
     private readonly SequenceLayout[]? _layouts;
 
     /// <summary>Number of rows (texts or text pairs).</summary>
@@ -62,10 +64,30 @@ public sealed class BatchEncoding
     /// <exception cref="InvalidOperationException">The rows came from <see cref="DistilBertTokenizer.PrepareForModel"/> (no words known).</exception>
     public IReadOnlyList<int?> WordIds(int row = 0)
     {
-        var words = (_wordIds ?? throw new InvalidOperationException("Word ids are known only for encodings made from text, not from PrepareForModel ids."))[row];
-        var result = new int?[words.Length];
-        for (int i = 0; i < words.Length; i++) result[i] = words[i] < 0 ? null : words[i];
+        if (_wordIds?[row] is int[] words)
+        {
+            var known = new int?[words.Length];
+            for (int i = 0; i < words.Length; i++) known[i] = words[i] < 0 ? null : words[i];
+            return known;
+        }
+        if (_isContinuation is null || _layouts is null)
+            throw new InvalidOperationException("Word ids are known only for encodings made from text, not from PrepareForModel ids.");
+        var layout = _layouts[row];
+        int[] ids = InputIds[row];
+        var result = new int?[ids.Length];
+        Fill(layout.FirstStart, layout.FirstCount, layout.FirstWord);
+        Fill(layout.SecondStart, layout.SecondCount, layout.SecondWord);
         return result;
+
+        // A word is a first piece and the "##" continuations after it; a window may start inside a word.
+        void Fill(int start, int count, int word)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                if (k > 0 && !_isContinuation[ids[start + k]]) word++;
+                result[start + k] = word;
+            }
+        }
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ public sealed class DistilBertTokenizer
     private readonly WordPieceEncoder _encoder;
     private readonly SequenceBuilder _builder;
     private readonly HashSet<int> _specialIds;
+    private readonly bool[] _isContinuation;
 
     private DistilBertTokenizer(TokenizerSettings settings, WordPieceVocabulary vocab, List<(string Token, int Id)> addedTokens)
     {
@@ -24,6 +25,9 @@ public sealed class DistilBertTokenizer
         MaskTokenId = RequireId(settings.MaskToken, "mask_token");
         AllSpecialIds = settings.AllSpecialTokens.Select(t => RequireId(t, "special token")).Distinct().ToArray();
         _specialIds = [.. AllSpecialIds];
+        _isContinuation = new bool[vocab.Size];
+        for (int id = 0; id < _isContinuation.Length; id++)
+            _isContinuation[id] = vocab.TryGetToken(id)?.StartsWith(vocab.ContinuationPrefix, StringComparison.Ordinal) == true;
         var normalizer = new CharNormalizer(settings.DoLowerCase, settings.EffectiveStripAccents);
         _encoder = new WordPieceEncoder(vocab, normalizer, new SpecialTokenMatcher(addedTokens), settings.TokenizeChineseChars,
             UnkTokenId, settings.MaxInputCharsPerWord);
@@ -150,10 +154,10 @@ public sealed class DistilBertTokenizer
                 _encoder.Encode(word, buffer);
                 buffer.Words.AsSpan(mark, buffer.Count - mark).Fill(w);
             }
-            if (mapping is null) rows.Add(_builder.Build(buffer, null, options, truncateTo, i));
+            if (mapping is null) rows.Add(_builder.Build(buffer, null, options, truncateTo, i, explicitWords: true));
             else
             {
-                var windows = _builder.BuildWindows(buffer, null, options, truncateTo!.Value, i);
+                var windows = _builder.BuildWindows(buffer, null, options, truncateTo!.Value, i, explicitWords: true);
                 rows.AddRange(windows);
                 mapping.AddRange(Enumerable.Repeat(i, windows.Count));
             }
@@ -331,8 +335,9 @@ public sealed class DistilBertTokenizer
             options.ReturnTokenTypeIds ? rows.Select(r => r.TypeIds!).ToArray() : null,
             options.ReturnSpecialTokensMask ? rows.Select(r => r.SpecialMask!).ToArray() : null,
             options.ReturnOffsets ? rows.Select(r => r.Offsets!).ToArray() : null,
-            wordsKnown ? rows.Select(r => r.WordIds).ToArray() : null,
+            rows.Select(r => r.WordIds).ToArray(),
             rows.Select(r => r.Layout).ToArray(),
+            wordsKnown ? _isContinuation : null,
             overflowToSampleMapping);
     }
 }

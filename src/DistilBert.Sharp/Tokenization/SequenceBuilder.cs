@@ -10,14 +10,20 @@ internal readonly record struct TokenRange(int Start, int Count, int TailStart =
 }
 
 /// <summary>One row before padding; the optional arrays exist only when the caller asked for them.</summary>
-/// <remarks><paramref name="WordIds"/> uses -1 for HF's None (special tokens, padding, and words unknown to
-/// <see cref="DistilBertTokenizer.PrepareForModel"/>). <paramref name="Layout"/> is where each text's tokens lie, from
-/// which sequence ids are derived on demand (no per-token array).</remarks>
+/// <remarks>
+/// <paramref name="Layout"/> is where each text's tokens lie; sequence ids, and usually word ids, are derived from it on
+/// demand, so a row carries no per-token array for them. <paramref name="WordIds"/> is set only where word ids cannot be
+/// derived (pre-split words, head-and-tail truncation), with -1 for HF's None.
+/// </remarks>
 internal sealed record EncodedRow(int[] Ids, int[]? TypeIds, int[]? SpecialMask, (int Start, int End)[]? Offsets,
-    int[] WordIds, SequenceLayout Layout);
+    int[]? WordIds, SequenceLayout Layout);
 
-/// <summary>Token index ranges of the first and second text in a row: [FirstStart, FirstStart + FirstCount), ….</summary>
-internal readonly record struct SequenceLayout(int FirstStart, int FirstCount, int SecondStart, int SecondCount);
+/// <summary>
+/// Token index ranges of the first and second text in a row ([FirstStart, FirstStart + FirstCount), …) and the word
+/// index of each range's first token. Within a text a new word starts at every token that is not a "##" continuation
+/// piece (the encoder emits a word as a first piece followed by continuations), which gives the word ids.
+/// </summary>
+internal readonly record struct SequenceLayout(int FirstStart, int FirstCount, int SecondStart, int SecondCount, int FirstWord, int SecondWord);
 
 /// <summary>
 /// HF's <c>prepare_for_model</c> and <c>pad</c>: validates the option combination, truncates, adds [CLS]/[SEP], and
@@ -69,7 +75,8 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
     }
 
     /// <summary>Truncates (when <paramref name="truncateTo"/> is set) and adds special tokens.</summary>
-    public EncodedRow Build(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int? truncateTo, int rowIndex)
+    public EncodedRow Build(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int? truncateTo, int rowIndex,
+        bool explicitWords = false)
     {
         var first = new TokenRange(0, firstText.Count);
         TokenRange? second = secondText is null ? null : new TokenRange(0, secondText.Count);
@@ -78,7 +85,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             int excess = first.Count + (second?.Count ?? 0) + SpecialCount(options, second is not null) - maxLength;
             if (excess > 0) (first, second) = Truncate(first, second, excess, options, rowIndex);
         }
-        return Emit(firstText, first, secondText, second, options);
+        return Emit(firstText, first, secondText, second, options, explicitWords);
     }
 
     /// <summary>
@@ -86,7 +93,8 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
     /// the room left beside the other text and the special tokens; window k starts at k·(room − stride) and the last
     /// window is the first that reaches the end. A text that fits gives one row.
     /// </summary>
-    public List<EncodedRow> BuildWindows(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int truncateTo, int rowIndex)
+    public List<EncodedRow> BuildWindows(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int truncateTo, int rowIndex,
+        bool explicitWords = false)
     {
         bool windowSecond = secondText is not null && options.Truncation == TruncationStrategy.OnlySecond;
         int fixedCount = windowSecond ? firstText.Count : secondText?.Count ?? 0;
@@ -116,13 +124,14 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         {
             var window = new TokenRange(start, stop - start);
             return windowSecond
-                ? Emit(firstText, new TokenRange(0, firstText.Count), secondText, window, options)
-                : Emit(firstText, window, secondText, secondText is null ? null : new TokenRange(0, secondText.Count), options);
+                ? Emit(firstText, new TokenRange(0, firstText.Count), secondText, window, options, explicitWords)
+                : Emit(firstText, window, secondText, secondText is null ? null : new TokenRange(0, secondText.Count), options, explicitWords);
         }
     }
 
     /// <summary>Lays out [CLS] first [SEP] (second [SEP]) with the requested side arrays.</summary>
-    private EncodedRow Emit(TokenBuffer firstText, TokenRange first, TokenBuffer? secondText, TokenRange? second, EncodeOptions options)
+    private EncodedRow Emit(TokenBuffer firstText, TokenRange first, TokenBuffer? secondText, TokenRange? second, EncodeOptions options,
+        bool explicitWords)
     {
         bool specials = options.AddSpecialTokens;
         int length = first.Total + (second?.Total ?? 0) + SpecialCount(options, second is not null);
@@ -130,7 +139,8 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         int[]? types = options.ReturnTokenTypeIds ? new int[length] : null;
         int[]? special = options.ReturnSpecialTokensMask ? new int[length] : null;
         var offsets = options.ReturnOffsets ? new (int, int)[length] : null;
-        var words = new int[length];
+        // A head-and-tail cut jumps words inside a text, so derivation from the layout would be wrong there.
+        int[]? words = explicitWords || first.TailCount > 0 || second?.TailCount > 0 ? new int[length] : null;
         int at = 0, firstStart = 0, secondStart = 0;
         if (specials) AddSpecial(clsId, 0);
         firstStart = at;
@@ -142,15 +152,15 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             Copy(secondText!, pair, 1);
             if (specials) AddSpecial(sepId, 1);
         }
-        return new EncodedRow(ids, types, special, offsets, words,
-            new SequenceLayout(firstStart, first.Total, secondStart, second?.Total ?? 0));
+        return new EncodedRow(ids, types, special, offsets, words, new SequenceLayout(firstStart, first.Total, secondStart, second?.Total ?? 0,
+            first.Count > 0 ? firstText.Words[first.Start] : 0, second is { Count: > 0 } s ? secondText!.Words[s.Start] : 0));
 
         void AddSpecial(int id, int type)
         {
             ids[at] = id;
             if (types is not null) types[at] = type;
             if (special is not null) special[at] = 1;
-            words[at] = -1;
+            if (words is not null) words[at] = -1;
             at++;
         }
 
@@ -163,7 +173,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         void CopyPart(TokenBuffer buffer, int start, int count, int type)
         {
             buffer.Ids.AsSpan(start, count).CopyTo(ids.AsSpan(at));
-            buffer.Words.AsSpan(start, count).CopyTo(words.AsSpan(at));
+            if (words is not null) buffer.Words.AsSpan(start, count).CopyTo(words.AsSpan(at));
             if (types is not null) types.AsSpan(at, count).Fill(type);
             if (offsets is not null)
                 for (int k = 0; k < count; k++) offsets[at + k] = (buffer.Starts[start + k], buffer.Ends[start + k]);
@@ -204,9 +214,12 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         }
         var offsets = row.Offsets is null ? null : new (int, int)[length];
         row.Offsets?.CopyTo(offsets!, 0);
-        var words = new int[length];
-        row.WordIds.CopyTo(words, 0);
-        words.AsSpan(real).Fill(-1);
+        int[]? words = row.WordIds is null ? null : new int[length];
+        if (words is not null)
+        {
+            row.WordIds!.CopyTo(words, 0);
+            words.AsSpan(real).Fill(-1);
+        }
         return new EncodedRow(ids, types, special, offsets, words, row.Layout);
     }
 

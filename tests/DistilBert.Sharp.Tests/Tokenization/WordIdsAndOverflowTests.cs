@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DistilBert.Sharp.Tests.Infrastructure;
 using DistilBert.Sharp.Tokenization;
 
@@ -105,5 +106,48 @@ public class WordIdsAndOverflowTests
         Assert.Throws<ArgumentException>(() => tokenizer.Encode("a", "b", longestFirstPair));
         Assert.Throws<ArgumentException>(() => tokenizer.Encode("a", new EncodeOptions { ReturnOverflowingTokens = true }));
         Assert.Throws<InvalidOperationException>(() => tokenizer.PrepareForModel([[5, 6]]).WordIds());
+    }
+
+    [Fact]
+    public void A_window_that_starts_inside_a_word_keeps_that_words_index_and_head_tail_cuts_keep_theirs()
+    {
+        using var dir = new TempDirectory();
+        var tokenizer = TinyVocabulary.Create(dir, modelMaxLength: 64);
+        // Words: hello 0, world 1, un ##aff ##able 2, play ##ing 3. Stride 1 → the second window starts at "##aff".
+        var windows = tokenizer.Encode("hello world unaffable playing",
+            new EncodeOptions { Truncation = TruncationStrategy.LongestFirst, MaxLength = 6, ReturnOverflowingTokens = true, Stride = 1 });
+        Assert.Equal(new int?[] { null, 2, 2, 3, 3, null }, windows.WordIds(1));
+        // Head 1 + tail 3 tokens: hello | ##able play ##ing.
+        var headTail = tokenizer.Encode("hello world unaffable playing",
+            new EncodeOptions { Truncation = TruncationStrategy.LongestFirst, MaxLength = 6, TruncationSide = TruncationSide.HeadAndTail, HeadTokens = 1 });
+        Assert.Equal(Ids("[CLS]", "hello", "##able", "play", "##ing", "[SEP]"), headTail.InputIds[0]);
+        Assert.Equal(new int?[] { null, 0, 2, 3, 3, null }, headTail.WordIds());
+    }
+
+    [SkippableFact]
+    public void Word_ids_derived_from_pieces_agree_with_the_encoders_own_word_marks_on_445_real_texts()
+    {
+        // Two independent paths: an uncut text derives word ids from "##" continuation pieces; a head-and-tail cut
+        // copies the encoder's per-word marks. The tail of the cut encoding must carry the uncut encoding's word ids.
+        var tokenizer = DistilBertTokenizer.FromPretrained(SharedData.RequireModel("distilbert-base-uncased"));
+        string path = SharedData.RequireFixture(Path.Combine("tokenizer", "distilbert-base-uncased.jsonl"));
+        int compared = 0;
+        foreach (string line in File.ReadLines(path).Where(l => l.Length > 0))
+        {
+            using var doc = JsonDocument.Parse(line);
+            string text = doc.RootElement.GetProperty("text").GetString()!;
+            var full = tokenizer.Encode(text).WordIds();
+            int n = full.Count - 2;
+            if (n < 4) continue;
+            var cut = tokenizer.Encode(text, new EncodeOptions
+            {
+                Truncation = TruncationStrategy.LongestFirst, MaxLength = n + 1, TruncationSide = TruncationSide.HeadAndTail, HeadTokens = 2,
+            }).WordIds();
+            // cut = [CLS] t0 t1 | t3 … t(n-1) [SEP]: token 2 is dropped.
+            Assert.Equal(full.Take(3), cut.Take(3));
+            Assert.Equal(full.Skip(4), cut.Skip(3));
+            compared++;
+        }
+        Assert.True(compared > 400, $"only {compared} texts compared");
     }
 }
