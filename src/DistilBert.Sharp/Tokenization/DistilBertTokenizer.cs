@@ -31,7 +31,7 @@ public sealed class DistilBertTokenizer
         var normalizer = new CharNormalizer(settings.DoLowerCase, settings.EffectiveStripAccents);
         _encoder = new WordPieceEncoder(vocab, normalizer, new SpecialTokenMatcher(addedTokens), settings.TokenizeChineseChars,
             UnkTokenId, settings.MaxInputCharsPerWord);
-        _builder = new SequenceBuilder(ClsTokenId, SepTokenId, PadTokenId, settings.ModelMaxLength);
+        _builder = new SequenceBuilder(ClsTokenId, SepTokenId, PadTokenId, settings.ModelMaxLength, _isContinuation);
     }
 
     /// <summary>Id of the padding token ("[PAD]").</summary>
@@ -152,12 +152,13 @@ public sealed class DistilBertTokenizer
                 string word = words[w] ?? throw new ArgumentNullException(nameof(sentences), $"Example {i}: word {w} is null.");
                 int mark = buffer.Count;
                 _encoder.Encode(word, buffer);
-                buffer.Words.AsSpan(mark, buffer.Count - mark).Fill(w);
+                buffer.Words.AsSpan(mark, buffer.Count - mark).Fill(w); // Encode grows Words with Ids
+                buffer.HasWords = true;
             }
-            if (mapping is null) rows.Add(_builder.Build(buffer, null, options, truncateTo, i, explicitWords: true));
+            if (mapping is null) rows.Add(_builder.Build(buffer, null, options, truncateTo, i));
             else
             {
-                var windows = _builder.BuildWindows(buffer, null, options, truncateTo!.Value, i, explicitWords: true);
+                var windows = _builder.BuildWindows(buffer, null, options, truncateTo!.Value, i);
                 rows.AddRange(windows);
                 mapping.AddRange(Enumerable.Repeat(i, windows.Count));
             }

@@ -29,7 +29,7 @@ internal readonly record struct SequenceLayout(int FirstStart, int FirstCount, i
 /// HF's <c>prepare_for_model</c> and <c>pad</c>: validates the option combination, truncates, adds [CLS]/[SEP], and
 /// pads a batch, with the semantics of <c>tokenization_utils_base.py</c>.
 /// </summary>
-internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int modelMaxLength)
+internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int modelMaxLength, bool[] isContinuation)
 {
     /// <summary>Rejects option combinations HF rejects or silently ignores; returns the truncation length (or null).</summary>
     public int? Validate(EncodeOptions options, bool isPair)
@@ -75,8 +75,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
     }
 
     /// <summary>Truncates (when <paramref name="truncateTo"/> is set) and adds special tokens.</summary>
-    public EncodedRow Build(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int? truncateTo, int rowIndex,
-        bool explicitWords = false)
+    public EncodedRow Build(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int? truncateTo, int rowIndex)
     {
         var first = new TokenRange(0, firstText.Count);
         TokenRange? second = secondText is null ? null : new TokenRange(0, secondText.Count);
@@ -85,7 +84,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             int excess = first.Count + (second?.Count ?? 0) + SpecialCount(options, second is not null) - maxLength;
             if (excess > 0) (first, second) = Truncate(first, second, excess, options, rowIndex);
         }
-        return Emit(firstText, first, secondText, second, options, explicitWords);
+        return Emit(firstText, first, secondText, second, options);
     }
 
     /// <summary>
@@ -93,8 +92,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
     /// the room left beside the other text and the special tokens; window k starts at k·(room − stride) and the last
     /// window is the first that reaches the end. A text that fits gives one row.
     /// </summary>
-    public List<EncodedRow> BuildWindows(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int truncateTo, int rowIndex,
-        bool explicitWords = false)
+    public List<EncodedRow> BuildWindows(TokenBuffer firstText, TokenBuffer? secondText, EncodeOptions options, int truncateTo, int rowIndex)
     {
         bool windowSecond = secondText is not null && options.Truncation == TruncationStrategy.OnlySecond;
         int fixedCount = windowSecond ? firstText.Count : secondText?.Count ?? 0;
@@ -124,14 +122,13 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         {
             var window = new TokenRange(start, stop - start);
             return windowSecond
-                ? Emit(firstText, new TokenRange(0, firstText.Count), secondText, window, options, explicitWords)
-                : Emit(firstText, window, secondText, secondText is null ? null : new TokenRange(0, secondText.Count), options, explicitWords);
+                ? Emit(firstText, new TokenRange(0, firstText.Count), secondText, window, options)
+                : Emit(firstText, window, secondText, secondText is null ? null : new TokenRange(0, secondText.Count), options);
         }
     }
 
     /// <summary>Lays out [CLS] first [SEP] (second [SEP]) with the requested side arrays.</summary>
-    private EncodedRow Emit(TokenBuffer firstText, TokenRange first, TokenBuffer? secondText, TokenRange? second, EncodeOptions options,
-        bool explicitWords)
+    private EncodedRow Emit(TokenBuffer firstText, TokenRange first, TokenBuffer? secondText, TokenRange? second, EncodeOptions options)
     {
         bool specials = options.AddSpecialTokens;
         int length = first.Total + (second?.Total ?? 0) + SpecialCount(options, second is not null);
@@ -140,7 +137,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         int[]? special = options.ReturnSpecialTokensMask ? new int[length] : null;
         var offsets = options.ReturnOffsets ? new (int, int)[length] : null;
         // A head-and-tail cut jumps words inside a text, so derivation from the layout would be wrong there.
-        int[]? words = explicitWords || first.TailCount > 0 || second?.TailCount > 0 ? new int[length] : null;
+        int[]? words = firstText.HasWords || first.TailCount > 0 || second?.TailCount > 0 ? new int[length] : null;
         int at = 0, firstStart = 0, secondStart = 0;
         if (specials) AddSpecial(clsId, 0);
         firstStart = at;
@@ -153,7 +150,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             if (specials) AddSpecial(sepId, 1);
         }
         return new EncodedRow(ids, types, special, offsets, words, new SequenceLayout(firstStart, first.Total, secondStart, second?.Total ?? 0,
-            first.Count > 0 ? firstText.Words[first.Start] : 0, second is { Count: > 0 } s ? secondText!.Words[s.Start] : 0));
+            WordAt(firstText, first.Start), second is TokenRange s ? WordAt(secondText!, s.Start) : 0));
 
         void AddSpecial(int id, int type)
         {
@@ -173,7 +170,7 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
         void CopyPart(TokenBuffer buffer, int start, int count, int type)
         {
             buffer.Ids.AsSpan(start, count).CopyTo(ids.AsSpan(at));
-            if (words is not null) buffer.Words.AsSpan(start, count).CopyTo(words.AsSpan(at));
+            if (words is not null) FillWords(buffer, start, count, words.AsSpan(at, count));
             if (types is not null) types.AsSpan(at, count).Fill(type);
             if (offsets is not null)
                 for (int k = 0; k < count; k++) offsets[at + k] = (buffer.Starts[start + k], buffer.Ends[start + k]);
@@ -221,6 +218,36 @@ internal sealed class SequenceBuilder(int clsId, int sepId, int padId, int model
             words.AsSpan(real).Fill(-1);
         }
         return new EncodedRow(ids, types, special, offsets, words, row.Layout);
+    }
+
+    /// <summary>
+    /// The word index of token <paramref name="index"/>: the caller's word for pre-split words, else the number of word
+    /// starts (tokens that are not "##" continuations) up to it, minus one. Windows start at a few positions per text,
+    /// so the scan is cheap.
+    /// </summary>
+    private int WordAt(TokenBuffer buffer, int index)
+    {
+        if (index >= buffer.Count) return 0;
+        if (buffer.HasWords) return buffer.Words[index];
+        int word = -1;
+        for (int k = 0; k <= index; k++) if (!isContinuation[buffer.Ids[k]]) word++;
+        return Math.Max(word, 0);
+    }
+
+    private void FillWords(TokenBuffer buffer, int start, int count, Span<int> destination)
+    {
+        if (count == 0) return;
+        if (buffer.HasWords)
+        {
+            buffer.Words.AsSpan(start, count).CopyTo(destination);
+            return;
+        }
+        int word = WordAt(buffer, start);
+        for (int k = 0; k < count; k++)
+        {
+            if (k > 0 && !isContinuation[buffer.Ids[start + k]]) word++;
+            destination[k] = word;
+        }
     }
 
     private static int SpecialCount(EncodeOptions options, bool isPair) => options.AddSpecialTokens ? (isPair ? 3 : 2) : 0;

@@ -12,15 +12,13 @@ internal sealed class TokenBuffer
     public int[] Ids = new int[512];
     public int[] Starts = new int[512];
     public int[] Ends = new int[512];
-    /// <summary>Index of the word (HF's <c>word_ids</c>) each token came from; -1 when unknown.</summary>
+    /// <summary>
+    /// The caller's word index of each token when <see cref="HasWords"/> (pre-split words). Raw text needs none: its
+    /// words are derived from the pieces (see <see cref="SequenceLayout"/>), which keeps the encoder's hot path as it was.
+    /// </summary>
     public int[] Words = new int[512];
+    public bool HasWords;
     public int Count;
-
-    /// <summary>The word index <see cref="Add"/> records; the encoder sets it at the start of each word.</summary>
-    public int CurrentWord;
-
-    /// <summary>The index the next word gets.</summary>
-    public int NextWord;
 
     public char[] Word = new char[128];
     public int[] WordStarts = new int[128];
@@ -33,8 +31,7 @@ internal sealed class TokenBuffer
         var buffer = slot == 0 ? _first ??= new TokenBuffer() : _second ??= new TokenBuffer();
         buffer.Count = 0;
         buffer.WordLength = 0;
-        buffer.CurrentWord = 0;
-        buffer.NextWord = 0;
+        buffer.HasWords = false;
         return buffer;
     }
 
@@ -45,7 +42,6 @@ internal sealed class TokenBuffer
         Ids[Count] = id;
         Starts[Count] = start;
         Ends[Count] = end;
-        Words[Count] = CurrentWord;
         Count++;
     }
 
@@ -66,12 +62,8 @@ internal sealed class TokenBuffer
         ids.CopyTo(Ids);
         Starts.AsSpan(0, ids.Length).Clear();
         Ends.AsSpan(0, ids.Length).Clear();
-        Words.AsSpan(0, ids.Length).Fill(-1);
         Count = ids.Length;
     }
-
-    /// <summary>Starts a new word: the tokens added next belong to it.</summary>
-    public void BeginWord() => CurrentWord = NextWord++;
 
     /// <summary>Makes <see cref="Word"/> hold at least <paramref name="length"/> chars (used as scratch when the word is empty).</summary>
     public void EnsureWordCapacity(int length)

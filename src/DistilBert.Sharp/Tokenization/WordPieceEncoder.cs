@@ -47,7 +47,6 @@ internal sealed class WordPieceEncoder
         while (_specials.FindNext(text, position, out int at, out int length, out int id))
         {
             EncodeSegment(text, position, at, output);
-            output.BeginWord();
             output.Add(id, at, at + length);
             position = at + length;
         }
@@ -209,7 +208,6 @@ internal sealed class WordPieceEncoder
     private void WordPiece(ReadOnlySpan<char> word, TokenBuffer output, int[]? starts, int[]? ends, int baseOffset)
     {
         int length = word.Length;
-        output.BeginWord(); // one pre-tokenized word (HF's word_ids): all its pieces share the index
         int wordStart = starts is null ? baseOffset : starts[0];
         int wordEnd = ends is null ? baseOffset + length : ends[length - 1];
 
