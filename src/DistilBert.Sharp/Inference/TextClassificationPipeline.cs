@@ -105,7 +105,10 @@ public sealed class TextClassificationPipeline : ITextClassifier
         var results = new IReadOnlyList<ClassificationResult>[count];
         torch.Device device = _options.Device ?? _model.parameters().First().device;
         bool wasTraining = _model.training;
-        _model.eval();
+        // train(bool) walks every submodule through native calls; a model already in eval mode (the usual case for a
+        // serving pipeline) is left as it is, which saves that walk twice per call.
+        bool toggle = wasTraining || !InferenceFastPath.Enabled;
+        if (toggle) _model.eval();
         try
         {
             using var inference = torch.inference_mode();
@@ -120,7 +123,7 @@ public sealed class TextClassificationPipeline : ITextClassifier
         }
         finally
         {
-            _model.train(wasTraining);
+            if (toggle) _model.train(wasTraining);
         }
         return results;
     }
