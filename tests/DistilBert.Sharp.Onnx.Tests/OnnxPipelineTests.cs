@@ -66,6 +66,28 @@ public class OnnxPipelineTests
     }
 
     [Fact]
+    public void Text_pairs_get_the_TorchSharp_pipelines_answers_with_segment_ids()
+    {
+        using var dir = new TempDirectory();
+        var tokenizer = Tokenizer(dir);
+        using var model = TinyModels.Create(nameof(BertForSequenceClassification));
+        OnnxExporter.Export(model, dir.Combine("onnx"), new OnnxExportOptions { Tokenizer = tokenizer });
+        string[] first = ["the film was great", "bad plot", "a movie"], second = ["the acting was awful", "good acting and a very good film", "a"];
+        var expected = new TextClassificationPipeline(model, tokenizer, new TextClassificationPipelineOptions { TopK = null }).PredictBatch(first, second);
+        using var onnx = new OnnxTextClassificationPipeline(dir.Combine("onnx"), new OnnxTextClassificationPipelineOptions { TopK = null, BatchSize = 2 });
+        var actual = onnx.PredictBatch(first, second);
+        for (int i = 0; i < first.Length; i++)
+            for (int k = 0; k < expected[i].Count; k++)
+            {
+                Assert.Equal(expected[i][k].LabelId, actual[i][k].LabelId);
+                Assert.Equal(expected[i][k].Score, actual[i][k].Score, 1e-4);
+            }
+        // Segment ids matter to BERT: the pair differs from its concatenation as one text.
+        Assert.NotEqual(onnx.Predict("the film was great", "bad plot")[0].Score, onnx.Predict("the film was great bad plot")[0].Score);
+        Assert.Throws<ArgumentException>(() => onnx.PredictBatch(first, second[..2]));
+    }
+
+    [Fact]
     public void Cancellation_stops_between_batches_and_the_classifier_interface_is_served()
     {
         using var dir = new TempDirectory();

@@ -81,16 +81,53 @@ public sealed class OnnxTextClassificationPipeline : ITextClassifier, IDisposabl
         {
             if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null.");
         }
-        // Never past the position table: the graph cannot embed position max_position_embeddings or later.
-        int maxLength = Math.Min(_options.MaxLength ?? _tokenizer.ModelMaxLength, MaxPositions(_config));
         var encoded = _tokenizer.EncodeBatch(texts, new EncodeOptions
         {
             Truncation = TruncationStrategy.LongestFirst,
-            MaxLength = maxLength,
+            MaxLength = MaxLength,
         }, cancellationToken);
+        return Run(encoded, progress, cancellationToken);
+    }
+
+    /// <summary>Classifies one text pair (HF's <c>{"text": ..., "text_pair": ...}</c> input), e.g. for NLI or paraphrase models.</summary>
+    public IReadOnlyList<ClassificationResult> Predict(string text, string textPair)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(textPair);
+        return PredictBatch([text], [textPair])[0];
+    }
+
+    /// <summary>
+    /// Classifies text pairs: <c>[CLS] text [SEP] pair [SEP]</c> with segment ids 0/1 (fed to BERT graphs, which have a
+    /// <c>token_type_ids</c> input), truncated <c>longest_first</c>; the i-th result belongs to the i-th pair.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public IReadOnlyList<IReadOnlyList<ClassificationResult>> PredictBatch(IReadOnlyList<string> texts, IReadOnlyList<string> textPairs,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(textPairs);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (texts.Count != textPairs.Count)
+            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; pair {Math.Min(texts.Count, textPairs.Count)} has no partner.", nameof(textPairs));
+        var encoded = _tokenizer.EncodeBatch(texts, textPairs, new EncodeOptions
+        {
+            Truncation = TruncationStrategy.LongestFirst,
+            MaxLength = MaxLength,
+            ReturnTokenTypeIds = true,
+        }, cancellationToken);
+        return Run(encoded, progress, cancellationToken);
+    }
+
+    // Never past the position table: the graph cannot embed position max_position_embeddings or later.
+    private int MaxLength => Math.Min(_options.MaxLength ?? _tokenizer.ModelMaxLength, MaxPositions(_config));
+
+    private IReadOnlyList<IReadOnlyList<ClassificationResult>> Run(BatchEncoding encoded, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        int count = encoded.Count;
         // Longest first, as the TorchSharp pipeline: similar lengths share a batch, results return in input order.
-        int[] order = Enumerable.Range(0, texts.Count).OrderByDescending(i => encoded.InputIds[i].Length).ThenBy(i => i).ToArray();
-        var results = new IReadOnlyList<ClassificationResult>[texts.Count];
+        int[] order = Enumerable.Range(0, count).OrderByDescending(i => encoded.InputIds[i].Length).ThenBy(i => i).ToArray();
+        var results = new IReadOnlyList<ClassificationResult>[count];
         for (int start = 0; start < order.Length; start += _options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
