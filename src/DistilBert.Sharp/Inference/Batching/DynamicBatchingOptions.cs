@@ -1,0 +1,42 @@
+namespace DistilBert.Sharp.Inference.Batching;
+
+/// <summary>How a <see cref="DynamicBatcher{TInput, TOutput}"/> gathers concurrent requests into batches.</summary>
+public sealed record DynamicBatchingOptions
+{
+    /// <summary>Most requests per model call (default 32). 1 turns dynamic batching off (one request per call).</summary>
+    public int MaxBatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// How long an idle worker waits for more requests after the first one arrives before it runs a partial batch
+    /// (default 2 ms). While the model is busy, requests gather anyway and the next batch takes them at once.
+    /// </summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// Most requests waiting for the model (default 1024). A request that would exceed it fails at once with
+    /// <see cref="InferenceOverloadedException"/>, so memory stays bounded under overload.
+    /// </summary>
+    public int QueueCapacity { get; init; } = 1024;
+
+    /// <summary>
+    /// Length-aware grouping: up to this many batches' worth of waiting requests (default 4) are sorted by length and
+    /// cut into batches, so short texts are not padded to the length of long ones. All of them run before new
+    /// requests are taken, so no request waits behind later ones for more than this window.
+    /// </summary>
+    public int GroupingWindow { get; init; } = 4;
+
+    /// <summary>Name reported in metrics (tag <c>batcher</c>) and messages, e.g. "classify" or "embed".</summary>
+    public string Name { get; init; } = "batcher";
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (MaxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be positive.");
+        if (MaxDelay < TimeSpan.Zero || MaxDelay > TimeSpan.FromSeconds(10))
+            throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "MaxDelay must be in [0, 10 s].");
+        if (QueueCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(QueueCapacity), QueueCapacity, "QueueCapacity must be positive.");
+        if (GroupingWindow <= 0) throw new ArgumentOutOfRangeException(nameof(GroupingWindow), GroupingWindow, "GroupingWindow must be positive.");
+        ArgumentException.ThrowIfNullOrWhiteSpace(Name);
+    }
+}
