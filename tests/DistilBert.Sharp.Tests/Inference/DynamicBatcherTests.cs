@@ -172,3 +172,19 @@ public sealed class DynamicBatcherTests
         await batcher.DisposeAsync();
     }
 }
+
+/// <summary>The padding-aware cut, against costs worked out by hand.</summary>
+public sealed class PaddingAwarePartitionTests
+{
+    [Fact]
+    public void Long_texts_get_their_own_batch_when_padding_would_cost_more_than_a_call()
+    {
+        // [5,5,5,5] + [100,100]: 4×5 + 2×100 + 2×50 = 320, against one batch 6×100 + 50 = 650.
+        Assert.Equal([4, 2], PaddingAwarePartition.Cut([5, 5, 5, 5, 100, 100], maxBatch: 8, callOverhead: 50));
+        // A call costing more than all the padding: one batch (6×100 + 500 = 1100 < 320 - 100 + 1000).
+        Assert.Equal([6], PaddingAwarePartition.Cut([5, 5, 5, 5, 100, 100], maxBatch: 8, callOverhead: 500));
+        // Equal lengths: as few calls as the batch limit allows.
+        Assert.Equal([3, 3, 3], PaddingAwarePartition.Cut(Enumerable.Repeat(7, 9).ToList(), maxBatch: 3, callOverhead: 1));
+        Assert.Empty(PaddingAwarePartition.Cut([], maxBatch: 4, callOverhead: 1));
+    }
+}

@@ -166,16 +166,19 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
         }
     }
 
-    /// <summary>Sorts by length and cuts into batches of near-equal size, so every batch pads little.</summary>
+    /// <summary>
+    /// Sorts by length and cuts into batches that pad little (see <see cref="PaddingAwarePartition"/>), with a call's
+    /// overhead taken as <see cref="DynamicBatchingOptions.CallOverheadInTexts"/> texts of mean length.
+    /// </summary>
     private List<List<Request>> Group(List<Request> gathered)
     {
         if (gathered.Count == 0) return [];
-        var sorted = gathered.Count <= _options.MaxBatchSize ? gathered : gathered.OrderBy(r => r.Length).ToList();
-        int batches = (sorted.Count + _options.MaxBatchSize - 1) / _options.MaxBatchSize;
-        var result = new List<List<Request>>(batches);
-        for (int b = 0, start = 0; b < batches; b++)
+        var sorted = gathered.OrderBy(r => r.Length).ToList();
+        double overhead = _options.CallOverheadInTexts * Math.Max(1, sorted.Average(r => (double)r.Length));
+        var result = new List<List<Request>>();
+        int start = 0;
+        foreach (int size in PaddingAwarePartition.Cut(sorted.ConvertAll(r => r.Length), _options.MaxBatchSize, overhead))
         {
-            int size = (sorted.Count - start) / (batches - b);
             result.Add(sorted.GetRange(start, size));
             start += size;
         }

@@ -25,6 +25,13 @@ public sealed record DynamicBatchingOptions
     /// </summary>
     public int GroupingWindow { get; init; } = 4;
 
+    /// <summary>
+    /// The fixed cost of one model call, in texts of mean length (default 2), for length-aware grouping: waiting
+    /// requests are cut into the batches that minimise padded length plus this overhead per call. Larger values favour
+    /// fewer, fuller batches; 0 gives one call per distinct length.
+    /// </summary>
+    public double CallOverheadInTexts { get; init; } = 2;
+
     /// <summary>Name reported in metrics (tag <c>batcher</c>) and messages, e.g. "classify" or "embed".</summary>
     public string Name { get; init; } = "batcher";
 
@@ -36,6 +43,7 @@ public sealed record DynamicBatchingOptions
         if (MaxDelay < TimeSpan.Zero || MaxDelay > TimeSpan.FromSeconds(10))
             throw new ArgumentOutOfRangeException(nameof(MaxDelay), MaxDelay, "MaxDelay must be in [0, 10 s].");
         if (QueueCapacity <= 0) throw new ArgumentOutOfRangeException(nameof(QueueCapacity), QueueCapacity, "QueueCapacity must be positive.");
+        if (!(CallOverheadInTexts >= 0)) throw new ArgumentOutOfRangeException(nameof(CallOverheadInTexts), CallOverheadInTexts, "CallOverheadInTexts must be zero or positive.");
         if (GroupingWindow <= 0) throw new ArgumentOutOfRangeException(nameof(GroupingWindow), GroupingWindow, "GroupingWindow must be positive.");
         ArgumentException.ThrowIfNullOrWhiteSpace(Name);
     }
