@@ -165,6 +165,8 @@ public sealed partial class Trainer : IDisposable
         int lastLoggedStep = State.GlobalStep;
         _model.train();
         _callbacks.TrainBegin(Args, State, Control);
+        // Resuming a run that already reached max_steps does no optimizer step, writes no checkpoint, and returns.
+        if (State.GlobalStep >= maxSteps) Control.ShouldTrainingStop = true;
 
         for (int epoch = epochsTrained; epoch < numEpochs && !Control.ShouldTrainingStop; epoch++)
         {
