@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace DistilBert.Sharp.Tests.Serving;
+namespace DistilBert.Sharp.Serving.Tests;
 
 /// <summary>services.AddTextClassifier / AddSentenceEmbeddings: what they register, start-up validation, drain at stop.</summary>
 [Collection(TorchRngCollection.Name)]

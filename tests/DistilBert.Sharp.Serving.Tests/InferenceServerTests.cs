@@ -11,7 +11,7 @@ using InferenceServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DistilBert.Sharp.Tests.Serving;
+namespace DistilBert.Sharp.Serving.Tests;
 
 /// <summary>
 /// The sample server, started for real on a loopback port (port 0) with a tiny model written by the test: every
