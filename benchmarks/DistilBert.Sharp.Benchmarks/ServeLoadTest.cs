@@ -18,7 +18,7 @@ namespace DistilBert.Sharp.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Usage: <c>serve-load --route embed|predict --model DIR --imdb aclImdb_v1.tar.gz|aclImdb [--texts short|imdb]
-/// [--clients 32] [--seconds 15] [--max-requests 200000] [--max-length 128] [--max-batch 32] [--repeat 1] [--torch-threads N]</c>.
+/// [--clients 32] [--seconds 15] [--max-requests 200000] [--max-length 128] [--max-batch 32] [--repeat 1] [--torch-threads N] [--max-batch-tokens N]</c>.
 /// Short texts are IMDb test-review sentences of 6 to 30 tokens; IMDb texts are whole reviews, truncated to --max-length.
 /// </remarks>
 internal static partial class ServeLoadTest
@@ -36,17 +36,18 @@ internal static partial class ServeLoadTest
         int maxBatch = int.Parse(options.GetValueOrDefault("max-batch", "32"), CultureInfo.InvariantCulture);
         int repeat = int.Parse(options.GetValueOrDefault("repeat", "1"), CultureInfo.InvariantCulture);
         string? torchThreads = options.GetValueOrDefault("torch-threads");
+        string? maxBatchTokens = options.GetValueOrDefault("max-batch-tokens");
 
         var texts = await LoadTextsAsync(options["imdb"], kind, DistilBertTokenizer.FromPretrained(model));
         Console.WriteLine($"CPU: {CpuDescription()}");
         Console.WriteLine($"serve-load: POST /{route}, model {Path.GetFileName(Path.TrimEndingDirectorySeparator(model))}, {texts.Count} {kind} texts, "
-                          + $"max length {maxLength}, {clients} clients, {seconds} s per run (max {maxRequests} requests), torch threads {torchThreads ?? "default"}");
+                          + $"max length {maxLength}, {clients} clients, {seconds} s per run (max {maxRequests} requests), torch threads {torchThreads ?? "default"}, max batch tokens {maxBatchTokens ?? "server default"}");
         var results = new List<(int Batch, Measurement M)>();
         // On and off alternate, so on a shared machine both sides see the same load; each pair gives one ratio.
         foreach (int batch in Enumerable.Range(0, repeat).SelectMany(_ => new[] { maxBatch, 1 }))
         {
             Console.WriteLine($"load before run: {File.ReadAllText("/proc/loadavg").Trim()}");
-            var m = await MeasureAsync(route, model, texts, clients, seconds, maxRequests, maxLength, batch, torchThreads);
+            var m = await MeasureAsync(route, model, texts, clients, seconds, maxRequests, maxLength, batch, torchThreads, maxBatchTokens);
             results.Add((batch, m));
             Console.WriteLine($"  max batch {batch,2}: {m.Requests / m.Seconds,8:F1} req/s {m.Texts / m.Seconds,8:F1} texts/s  "
                               + $"p50 {m.P50,7:F1} ms  p95 {m.P95,7:F1} ms  p99 {m.P99,7:F1} ms  mean batch {m.MeanBatch,5:F1}  "
@@ -65,7 +66,7 @@ internal static partial class ServeLoadTest
     private sealed record Measurement(long Requests, long Texts, long Failures, double Seconds, double P50, double P95, double P99, double MeanBatch);
 
     private static async Task<Measurement> MeasureAsync(string route, string model, IReadOnlyList<string> texts, int clients,
-        double seconds, long maxRequests, int maxLength, int maxBatch, string? torchThreads)
+        double seconds, long maxRequests, int maxLength, int maxBatch, string? torchThreads, string? maxBatchTokens)
     {
         string section = route == "embed" ? "Embeddings" : "Classifier";
         var app = InferenceServer.ServerApp.Build(
@@ -74,6 +75,7 @@ internal static partial class ServeLoadTest
             $"--{section}:ModelPath", model, $"--{section}:MaxLength", maxLength.ToString(CultureInfo.InvariantCulture),
             $"--{section}:MaxBatchSize", maxBatch.ToString(CultureInfo.InvariantCulture), $"--{section}:QueueCapacity", "4096",
             .. (torchThreads is null ? Array.Empty<string>() : ["--Server:TorchThreads", torchThreads]),
+            .. (maxBatchTokens is null ? Array.Empty<string>() : [$"--{section}:MaxBatchTokens", maxBatchTokens]),
         ]);
         await app.StartAsync();
         try

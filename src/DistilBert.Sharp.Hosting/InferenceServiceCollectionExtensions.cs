@@ -64,7 +64,8 @@ public static class InferenceServiceCollectionExtensions
         services.TryAddSingleton<ITextClassifier>(sp => sp.GetRequiredService<DistilBert.Sharp.Hosting.OwnedTextClassifier>());
         services.TryAddSingleton(sp => sp.GetRequiredService<DistilBert.Sharp.Hosting.OwnedTextClassifier>().Info);
         services.TryAddSingleton(sp => new BatchingTextClassifier(sp.GetRequiredService<ITextClassifier>(),
-            sp.GetRequiredService<IOptions<DistilBert.Sharp.Hosting.TextClassifierOptions>>().Value.ToBatchingOptions("classify")));
+            sp.GetRequiredService<IOptions<DistilBert.Sharp.Hosting.TextClassifierOptions>>().Value
+                .ToBatchingOptions("classify", sp.GetRequiredService<DistilBert.Sharp.Hosting.TextClassifierInfo>().MaxInputLength)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DistilBert.Sharp.Hosting.InferenceLifetimeService>());
         return services;
     }
@@ -94,7 +95,7 @@ public static class InferenceServiceCollectionExtensions
         {
             var info = sp.GetRequiredService<DistilBert.Sharp.Hosting.SentenceEmbeddingsInfo>();
             var options = sp.GetRequiredService<IOptions<DistilBert.Sharp.Hosting.SentenceEmbeddingsOptions>>().Value;
-            return new BatchingEmbeddingGenerator(sp.GetRequiredService<ITextEmbedder>(), options.ToBatchingOptions("embed"), info.ModelId);
+            return new BatchingEmbeddingGenerator(sp.GetRequiredService<ITextEmbedder>(), options.ToBatchingOptions("embed", info.MaxInputLength), info.ModelId);
         });
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<BatchingEmbeddingGenerator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DistilBert.Sharp.Hosting.InferenceLifetimeService>());

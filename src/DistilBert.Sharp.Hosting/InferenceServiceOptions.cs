@@ -14,6 +14,12 @@ public abstract class InferenceServiceOptions
     /// <summary>Most requests per model call (default 32); 1 turns dynamic batching off.</summary>
     public int MaxBatchSize { get; set; } = 32;
 
+    /// <summary>
+    /// Most padded tokens per model call (TEI's <c>max_batch_tokens</c>; default 1024, sized for CPUs, where a batch
+    /// whose activations outgrow the caches runs slower per text). null = no limit.
+    /// </summary>
+    public int? MaxBatchTokens { get; set; } = 1024;
+
     /// <summary>How long an idle worker waits for a batch to fill (default 2 ms).</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
@@ -23,9 +29,10 @@ public abstract class InferenceServiceOptions
     /// <summary>Run one request at start-up so the first real request does not pay for lazy initialisation (default true).</summary>
     public bool WarmUp { get; set; } = true;
 
-    internal DynamicBatchingOptions ToBatchingOptions(string name) => new()
+    internal DynamicBatchingOptions ToBatchingOptions(string name, int maxInputTokens) => new()
     {
-        MaxBatchSize = MaxBatchSize, MaxDelay = MaxDelay, QueueCapacity = QueueCapacity, Name = name,
+        MaxBatchSize = MaxBatchSize, MaxDelay = MaxDelay, QueueCapacity = QueueCapacity, Name = name, MaxInputTokens = maxInputTokens,
+        MaxBatchTokens = MaxBatchTokens,
     };
 
     internal IEnumerable<string> Problems()
@@ -34,6 +41,7 @@ public abstract class InferenceServiceOptions
         if (MaxLength is < 2) yield return $"MaxLength = {MaxLength} must be at least 2.";
         if (MaxBatchSize < 1) yield return $"MaxBatchSize = {MaxBatchSize} must be at least 1.";
         if (MaxDelay < TimeSpan.Zero || MaxDelay > TimeSpan.FromSeconds(10)) yield return $"MaxDelay = {MaxDelay} must be in [0, 10 s].";
+        if (MaxBatchTokens is < 1) yield return $"MaxBatchTokens = {MaxBatchTokens} must be at least 1.";
         if (QueueCapacity < 1) yield return $"QueueCapacity = {QueueCapacity} must be at least 1.";
     }
 }

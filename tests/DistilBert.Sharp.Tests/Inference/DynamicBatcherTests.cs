@@ -188,3 +188,15 @@ public sealed class PaddingAwarePartitionTests
         Assert.Empty(PaddingAwarePartition.Cut([], maxBatch: 4, callOverhead: 1));
     }
 }
+
+/// <summary>The token budget of a batch.</summary>
+public sealed class PaddingAwarePartitionBudgetTests
+{
+    [Fact]
+    public void No_batch_exceeds_the_token_budget_but_an_over_long_item_still_runs_alone()
+    {
+        // Eight items of 128 with a budget of 512: batches of at most 4, whatever the call overhead.
+        Assert.Equal([4, 4], PaddingAwarePartition.Cut(Enumerable.Repeat(128, 8).ToList(), maxBatch: 32, callOverhead: 10_000, maxBatchTokens: 512));
+        Assert.Equal([1], PaddingAwarePartition.Cut([900], maxBatch: 32, callOverhead: 1, maxBatchTokens: 512));
+    }
+}

@@ -25,8 +25,8 @@ public sealed class BatchingEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         _modelId = modelId;
         _batcher = new DynamicBatcher<string, float[]>(
             (texts, ct) => embedder.EmbedBatch(texts, ct),
-            options ?? new DynamicBatchingOptions { Name = "embed" },
-            text => text.Length);
+            options ??= new DynamicBatchingOptions { Name = "embed" },
+            options.EstimateTokens);
     }
 
     /// <summary>The wrapped engine.</summary>

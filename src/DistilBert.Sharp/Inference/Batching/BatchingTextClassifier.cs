@@ -6,7 +6,7 @@ namespace DistilBert.Sharp.Inference.Batching;
 /// one <see cref="ITextClassifier"/> — the TorchSharp <see cref="TextClassificationPipeline"/> or the ONNX pipeline.
 /// </summary>
 /// <remarks>
-/// Texts are grouped by char length (a cheap proxy for token count) so a batch pads little. Disposal drains: queued
+/// Texts are grouped by estimated token count (<see cref="DynamicBatchingOptions.EstimateTokens"/>) so a batch pads little. Disposal drains: queued
 /// requests finish, new ones fail with <see cref="ObjectDisposedException"/>. The classifier is not disposed (not owned).
 /// Give the wrapped pipeline a batch size of at least <see cref="DynamicBatchingOptions.MaxBatchSize"/> so one dynamic
 /// batch is one forward pass.
@@ -22,8 +22,8 @@ public sealed class BatchingTextClassifier : IAsyncDisposable, IDisposable
         Classifier = classifier;
         _batcher = new DynamicBatcher<string, IReadOnlyList<ClassificationResult>>(
             (texts, ct) => classifier.PredictBatch(texts, cancellationToken: ct),
-            options ?? new DynamicBatchingOptions { Name = "classify" },
-            text => text.Length);
+            options ??= new DynamicBatchingOptions { Name = "classify" },
+            options.EstimateTokens);
     }
 
     /// <summary>The wrapped classifier.</summary>

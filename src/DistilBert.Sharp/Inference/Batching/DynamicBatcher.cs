@@ -177,7 +177,8 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
         double overhead = _options.CallOverheadInTexts * Math.Max(1, sorted.Average(r => (double)r.Length));
         var result = new List<List<Request>>();
         int start = 0;
-        foreach (int size in PaddingAwarePartition.Cut(sorted.ConvertAll(r => r.Length), _options.MaxBatchSize, overhead))
+        foreach (int size in PaddingAwarePartition.Cut(sorted.ConvertAll(r => r.Length), _options.MaxBatchSize, overhead,
+                     _options.MaxBatchTokens ?? long.MaxValue))
         {
             result.Add(sorted.GetRange(start, size));
             start += size;

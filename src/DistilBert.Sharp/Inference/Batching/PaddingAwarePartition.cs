@@ -12,7 +12,8 @@ internal static class PaddingAwarePartition
     /// <param name="ascendingLengths">Lengths sorted ascending.</param>
     /// <param name="maxBatch">Most items per batch.</param>
     /// <param name="callOverhead">Cost of one call, in length units.</param>
-    public static List<int> Cut(IReadOnlyList<int> ascendingLengths, int maxBatch, double callOverhead)
+    /// <param name="maxBatchTokens">Most padded length (size × longest) per batch; a single item always fits.</param>
+    public static List<int> Cut(IReadOnlyList<int> ascendingLengths, int maxBatch, double callOverhead, long maxBatchTokens = long.MaxValue)
     {
         int n = ascendingLengths.Count;
         var best = new double[n + 1];
@@ -23,6 +24,7 @@ internal static class PaddingAwarePartition
             // The batch [start, end) is padded to its last (longest) length.
             for (int start = Math.Max(0, end - maxBatch); start < end; start++)
             {
+                if (end - start > 1 && (long)(end - start) * ascendingLengths[end - 1] > maxBatchTokens) continue;
                 double cost = best[start] + (double)(end - start) * ascendingLengths[end - 1] + callOverhead;
                 if (cost < best[end])
                 {
