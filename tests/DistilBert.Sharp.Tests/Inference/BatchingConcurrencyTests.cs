@@ -41,7 +41,7 @@ public sealed class BatchingConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public async Task Sixty_four_callers_5120_requests_each_get_their_own_result()
+    public async Task Sixty_four_callers_5632_results_each_get_their_own()
     {
         using var model = DistilBertForSequenceClassification.FromPretrained(_modelDir);
         var pipeline = new TextClassificationPipeline(model, TinyImdb.Tokenizer(_modelDir), new TextClassificationPipelineOptions { TopK = null, BatchSize = 64 });
