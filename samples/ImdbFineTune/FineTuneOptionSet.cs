@@ -26,7 +26,7 @@ internal sealed class FineTuneOptionSet
     };
     private readonly Option<string?> preset = new("--preset")
     {
-        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 500, weight decay 0.01, lr 5e-5); "
+        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 500 (scaled with --epochs), weight decay 0.01, lr 5e-5, 2 validation passes); "
                     + "'cpu' = a subset that finishes in under an hour on a laptop. Default: cpu without CUDA, full with it.",
     };
     private readonly Option<int?> epochs = new("--epochs") { Description = "Training epochs (overrides the preset)." };
@@ -37,7 +37,13 @@ internal sealed class FineTuneOptionSet
     private readonly Option<int?> maxEval = new("--max-eval-samples") { Description = "Use at most this many validation reviews, and test reviews unless --max-test-samples is given." };
     private readonly Option<int?> maxTest = new("--max-test-samples") { Description = "Use at most this many test reviews (default: --max-eval-samples, else the preset's: all 25,000 for full, 5,000 for cpu)." };
     private readonly Option<int> seed = new("--seed") { Description = "Seed for the split, shuffling, dropout and head init.", DefaultValueFactory = _ => 42 };
-    private readonly Option<bool> bf16 = new("--bf16") { Description = "bf16 mixed precision (fp32 master weights)." };
+    private readonly Option<bool> bf16 = new("--bf16") { Description = "Alias of --precision bf16." };
+    private readonly Option<string> precision = new("--precision")
+    {
+        Description = "auto = bf16 mixed precision where the CPU runs it natively (AVX512_BF16/AMX), else fp32; fp32; "
+                    + "bf16 = always (emulated, several times slower, on CPUs without AVX512_BF16).",
+        DefaultValueFactory = _ => "auto",
+    };
     private readonly Option<string> truncation = new("--truncation")
     {
         Description = "How to shorten long reviews: head (HF default), tail, or head+tail (Sun et al. 2019).",
@@ -58,6 +64,7 @@ internal sealed class FineTuneOptionSet
         };
         preset.AcceptOnlyFromAmong("full", "cpu");
         truncation.AcceptOnlyFromAmong("head", "tail", "head+tail");
+        precision.AcceptOnlyFromAmong(SamplePrecision.Names);
     }
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -66,7 +73,7 @@ internal sealed class FineTuneOptionSet
         foreach (Option option in new Option[]
                  {
                      model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed,
-                     bf16, truncation, layerwiseDecay,
+                     bf16, precision, truncation, layerwiseDecay,
                  })
         {
             command.Options.Add(option);
@@ -87,6 +94,9 @@ internal sealed class FineTuneOptionSet
                 ? "[grey]CUDA found: using the 'full' preset (the seed's recipe).[/]"
                 : "[yellow]No CUDA device: using the 'cpu' preset (a subset that finishes in under an hour). Pass --preset full for the seed's recipe.[/]");
         }
+        int runEpochs = parsed.GetValue(epochs) ?? recipe.Epochs;
+        var requested = SamplePrecision.Parse(parsed.GetValue(precision), parsed.GetValue(bf16));
+        var decision = SamplePrecision.DecideAndPrint(requested);
         return new SampleOptions
         {
             Model = parsed.GetValue(model)!,
@@ -94,17 +104,21 @@ internal sealed class FineTuneOptionSet
             Output = parsed.GetValue(output)!,
             CacheDir = parsed.GetValue(cacheDir)!,
             Preset = recipe.Name,
-            Epochs = parsed.GetValue(epochs) ?? recipe.Epochs,
+            Epochs = runEpochs,
             BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
             LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
-            WarmupSteps = recipe.WarmupSteps,
+            // The preset's warmup is a share of its schedule: --epochs 1 on the 3-epoch full recipe warms up for a
+            // third of its 500 steps, not for 40% of the run.
+            WarmupSteps = recipe.WarmupSteps * runEpochs / recipe.Epochs,
+            Evaluations = recipe.Evaluations,
             WeightDecay = recipe.WeightDecay,
             MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
             MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples,
             MaxEvalSamples = parsed.GetValue(maxEval) ?? recipe.MaxEvalSamples,
             MaxTestSamples = parsed.GetValue(maxTest) ?? parsed.GetValue(maxEval) ?? recipe.MaxTestSamples,
             Seed = parsed.GetValue(seed),
-            Bf16 = parsed.GetValue(bf16),
+            Bf16 = decision.UseBf16,
+            Precision = requested,
             Truncation = parsed.GetValue(truncation)!,
             LayerwiseLrDecay = parsed.GetValue(layerwiseDecay),
         };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DistilBert.Sharp.IO;
 
 namespace DistilBert.Sharp.Tokenization;
 
@@ -68,10 +69,13 @@ internal static class TokenizerFiles
     /// <summary>Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c>.</summary>
     public static void Save(string directory, TokenizerSettings settings, WordPieceVocabulary vocab)
     {
-        Directory.CreateDirectory(directory);
-        vocab.Save(Path.Combine(directory, VocabFile));
-        AtomicFile.WriteAllText(Path.Combine(directory, TokenizerConfigFile), settings.ToTokenizerConfig().ToJsonString(Indented) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(directory, SpecialTokensMapFile), settings.ToSpecialTokensMap().ToJsonString(Indented) + "\n");
+        // The folder is swapped in whole (other files in it are kept), so a kill never mixes old and new tokenizer files.
+        AtomicDirectory.Replace(directory, staging =>
+        {
+            vocab.Save(Path.Combine(staging, VocabFile));
+            AtomicFile.WriteAllText(Path.Combine(staging, TokenizerConfigFile), settings.ToTokenizerConfig().ToJsonString(Indented) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(staging, SpecialTokensMapFile), settings.ToSpecialTokensMap().ToJsonString(Indented) + "\n");
+        });
     }
 
     private static WordPieceVocabulary ReadTokenizerJson(string path, TokenizerSettings settings, List<(string Token, int Id)> added)

@@ -18,14 +18,14 @@ public sealed partial class Trainer
         if (LossFunction is not { } lossFunction)
         {
             // Only the forward runs under autocast; backward follows the casts recorded in the graph (as in HF/PyTorch).
-            using (MixedPrecision.Bf16Autocast(Args.Bf16))
+            using (MixedPrecision.Bf16Autocast(UseBf16))
                 output = _model.forward(inputs);
             return output.Loss ?? throw new InvalidOperationException(
                 "The model returned no loss; training needs labels in the dataset and a model head that computes a loss.");
         }
         // HF pops the labels when compute_loss_func is set: the model skips its own loss, the hook gets them.
         var modelInputs = lossFunction.PrepareInputs(inputs with { Labels = null });
-        using (MixedPrecision.Bf16Autocast(Args.Bf16))
+        using (MixedPrecision.Bf16Autocast(UseBf16))
             output = _model.forward(modelInputs);
         var loss = lossFunction.Compute(new TrainingLossContext(_model, inputs, output, indices, Args))
             ?? throw new InvalidOperationException($"{lossFunction.GetType().Name}.Compute returned no loss.");

@@ -31,19 +31,25 @@ internal static unsafe class CacheFingerprint
         return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
-    /// <summary>Hash of the examples' token ids, in dataset order (count and lengths included).</summary>
-    public static string OfInputs(TextClassificationDataset dataset)
+    /// <summary>Hash of the examples' token ids and segment ids, in dataset order (count and lengths included).</summary>
+    public static string OfInputs(IModelDataset dataset)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> number = stackalloc byte[4];
         AppendInt(hash, dataset.Count, number);
         for (int i = 0; i < dataset.Count; i++)
         {
-            int[] ids = dataset[i].InputIds;
-            AppendInt(hash, ids.Length, number);
-            fixed (int* p = ids) hash.AppendData(new ReadOnlySpan<byte>(p, ids.Length * sizeof(int)));
+            var example = dataset[i];
+            AppendIds(hash, example.InputIds, number);
+            AppendIds(hash, example.TokenTypeIds ?? [], number);
         }
         return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private static void AppendIds(IncrementalHash hash, int[] ids, Span<byte> number)
+    {
+        AppendInt(hash, ids.Length, number);
+        fixed (int* p = ids) hash.AppendData(new ReadOnlySpan<byte>(p, ids.Length * sizeof(int)));
     }
 
     private static void AppendString(IncrementalHash hash, string value)

@@ -15,7 +15,7 @@ namespace DistilBert.Sharp.Training.Distillation;
 /// </summary>
 /// <remarks>
 /// <para>The file's metadata records a SHA-256 of the teacher (configuration and every weight), of the examples' token
-/// ids (count and order included) and the precision the logits were computed in. <see cref="LoadOrCompute"/> reuses the
+/// ids and segment ids (count and order included) and the precision the logits were computed in. <see cref="LoadOrCompute"/> reuses the
 /// file only when all three match; otherwise (or when the file is unreadable) it recomputes and replaces it. The file is
 /// written beside its final name and renamed into place, so a kill leaves either the old cache or the new one.</para>
 /// <para>Only logits are cached (hidden states would take <c>examples × seq × dim</c> floats); the cosine loss needs an
@@ -60,14 +60,14 @@ public sealed class TeacherLogitsCache : ITeacher, IDisposable
     /// </summary>
     /// <param name="path">The cache file (e.g. <c>out/teacher-logits.safetensors</c>); its folder is created.</param>
     /// <param name="teacher">The fine-tuned teacher (on any device).</param>
-    /// <param name="dataset">The training set, in the order the Trainer sees it.</param>
+    /// <param name="dataset">The training set (any <see cref="IModelDataset"/>), indexed as the Trainer indexes it.</param>
     /// <param name="dataCollator">Batch builder for the teacher; default <see cref="DataCollatorWithPadding"/> with id 0.</param>
     /// <param name="batchSize">Examples per teacher forward.</param>
     /// <param name="bf16">Run the teacher in bf16 mixed precision (recorded in the file: fp32 and bf16 caches differ).</param>
     /// <param name="logger">Says whether the cache was hit and why it was (re)computed.</param>
     /// <param name="cancellationToken">Checked between batches; a cancelled computation writes nothing.</param>
-    public static TeacherLogitsCache LoadOrCompute(string path, PreTrainedModel teacher, TextClassificationDataset dataset,
-        IDataCollator? dataCollator = null, int batchSize = 64, bool bf16 = false, ILogger? logger = null,
+    public static TeacherLogitsCache LoadOrCompute(string path, PreTrainedModel teacher, IModelDataset dataset,
+        IModelDataCollator? dataCollator = null, int batchSize = 64, bool bf16 = false, ILogger? logger = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -160,7 +160,7 @@ public sealed class TeacherLogitsCache : ITeacher, IDisposable
         }
     }
 
-    private static torch.Tensor ComputeLogits(PreTrainedModel teacher, TextClassificationDataset dataset, IDataCollator collator,
+    private static torch.Tensor ComputeLogits(PreTrainedModel teacher, IModelDataset dataset, IModelDataCollator collator,
         int batchSize, bool bf16, CancellationToken cancellationToken)
     {
         var device = teacher.parameters().FirstOrDefault()?.device ?? torch.CPU;
