@@ -25,6 +25,7 @@ internal static class SampleCli
         }));
 
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(DistilCommand.Create());
         return root;
     }
 
