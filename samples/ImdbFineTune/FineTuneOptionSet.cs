@@ -26,12 +26,16 @@ internal sealed class FineTuneOptionSet
     };
     private readonly Option<string?> preset = new("--preset")
     {
-        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 500, weight decay 0.01, lr 5e-5); "
+        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 10% of the steps, weight decay 0.01, lr 5e-5); "
                     + "'cpu' = a subset that finishes in under an hour on a laptop. Default: cpu without CUDA, full with it.",
     };
     private readonly Option<int?> epochs = new("--epochs") { Description = "Training epochs (overrides the preset)." };
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "Per-device train and eval batch size." };
     private readonly Option<double?> learningRate = new("--learning-rate") { Description = "Peak learning rate of the linear schedule." };
+    private readonly Option<double?> warmupSteps = new("--warmup-steps")
+    {
+        Description = "Linear warmup: a step count, or a fraction < 1 of the run's steps (HF v5). Default: the preset's 0.1.",
+    };
     private readonly Option<int?> maxLength = new("--max-length") { Description = "Truncate reviews to this many tokens (with [CLS]/[SEP])." };
     private readonly Option<int?> maxTrain = new("--max-train-samples") { Description = "Use at most this many training reviews." };
     private readonly Option<int?> maxEval = new("--max-eval-samples") { Description = "Use at most this many validation reviews, and test reviews unless --max-test-samples is given." };
@@ -65,7 +69,7 @@ internal sealed class FineTuneOptionSet
     {
         foreach (Option option in new Option[]
                  {
-                     model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed,
+                     model, data, output, cacheDir, preset, epochs, batchSize, learningRate, warmupSteps, maxLength, maxTrain, maxEval, maxTest, seed,
                      bf16, truncation, layerwiseDecay,
                  })
         {
@@ -97,7 +101,7 @@ internal sealed class FineTuneOptionSet
             Epochs = parsed.GetValue(epochs) ?? recipe.Epochs,
             BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
             LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
-            WarmupSteps = recipe.WarmupSteps,
+            WarmupSteps = parsed.GetValue(warmupSteps) ?? recipe.WarmupSteps,
             WeightDecay = recipe.WeightDecay,
             MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
             MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples,

@@ -65,13 +65,14 @@ internal static class TokenizerFiles
         return (settings, vocab, added);
     }
 
-    /// <summary>Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c>.</summary>
+    /// <summary>Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and <c>tokenizer.json</c>.</summary>
     public static void Save(string directory, TokenizerSettings settings, WordPieceVocabulary vocab)
     {
         Directory.CreateDirectory(directory);
         vocab.Save(Path.Combine(directory, VocabFile));
         AtomicFile.WriteAllText(Path.Combine(directory, TokenizerConfigFile), settings.ToTokenizerConfig().ToJsonString(Indented) + "\n");
         AtomicFile.WriteAllText(Path.Combine(directory, SpecialTokensMapFile), settings.ToSpecialTokensMap().ToJsonString(Indented) + "\n");
+        TokenizerJsonWriter.Write(Path.Combine(directory, TokenizerJsonFile), settings, vocab);
     }
 
     private static WordPieceVocabulary ReadTokenizerJson(string path, TokenizerSettings settings, List<(string Token, int Id)> added)
