@@ -22,6 +22,20 @@ internal sealed record SampleOptions
     public bool Bf16 { get; init; }
     public string Truncation { get; init; } = "head";
     public double? LayerwiseLrDecay { get; init; }
+
+    /// <summary>null: a new run; "": resume from the latest checkpoint of <see cref="Output"/>; else a checkpoint or run folder.</summary>
+    public string? Resume { get; init; }
+    public bool OverwriteOutputDir { get; init; }
+    /// <summary>Evaluate and checkpoint every N steps; null = 4 times per run.</summary>
+    public int? SaveSteps { get; init; }
+    /// <summary>The user's own labelled data (CSV/TSV/JSON Lines) instead of IMDb; see <see cref="SampleData"/>.</summary>
+    public string? TrainFile { get; init; }
+    public string? ValidationFile { get; init; }
+    public string? TestFile { get; init; }
+    public string TextColumn { get; init; } = "text";
+    public string LabelColumn { get; init; } = "label";
+    /// <summary>The user's arguments, for the resume command printed on Ctrl-C; null when the command cannot resume.</summary>
+    public IReadOnlyList<string>? CommandLine { get; init; }
 }
 
 /// <summary>
