@@ -147,11 +147,13 @@ internal sealed class FineTuneJob(SampleOptions options)
             AnsiConsole.MarkupLine("[yellow]Stopped before the first checkpoint was written: nothing to resume, a rerun starts over.[/]");
             return;
         }
-        AnsiConsole.MarkupLineInterpolated($"[yellow]Stopped. The last checkpoint is[/] [bold]{last}[/]. Resume with:");
         string command = options.CommandLine is { } tokens
             ? ResumeCommand.Build(tokens, options.Output)
             : $"(the same command) --output {options.Output} --resume";
-        Console.WriteLine("  " + command); // plain, so it copies as one line
+        // Plain lines, never wrapped by the console renderer, so the path and the command copy as they are.
+        Console.WriteLine($"Stopped. The last checkpoint is {last}");
+        Console.WriteLine("Resume with:");
+        Console.WriteLine("  " + command);
     }
 
     private static void ShowExamples(PreTrainedModel model, DistilBertTokenizer tokenizer, IReadOnlyList<LabeledText> test, IReadOnlyList<string> labels)
