@@ -22,7 +22,7 @@ internal static class UserFacingError
                 " Check --model (a local folder with config.json, model.safetensors and vocab.txt, or a hub id) and --data (an aclImdb folder or aclImdb_v1.tar.gz).",
             // Data errors say what is wrong and what to do themselves (and never to delete the user's own file).
             HubOfflineException or HttpRequestException or HubException { StatusCode: null, InnerException: HttpRequestException or IOException } =>
-                " No network? Use local files: --data <aclImdb folder or aclImdb_v1.tar.gz> and --model <folder with config.json, model.safetensors and vocab.txt>"
+                (ex is HubOfflineException ? "" : " No network?") + " Use local files: --data <aclImdb folder or aclImdb_v1.tar.gz> and --model <folder with config.json, model.safetensors and vocab.txt>"
                 + " (or --train-file <your .csv/.jsonl> instead of --data).",
             _ => "",
         };

@@ -24,7 +24,7 @@ internal static class NetworkErrors
     /// <summary>The one message for an unresolvable host: what was tried, why it failed, that the machine looks offline.</summary>
     public static string OfflineMessage(Uri uri, Exception ex) =>
         $"Cannot reach {HttpTransport.Describe(uri)}: the host name '{uri.Host}' could not be resolved ({Innermost(ex).Message}). " +
-        "This machine looks offline (no network or no DNS). Nothing was downloaded; use local copies of the files instead.";
+        "This machine looks offline (no network or no DNS); nothing was downloaded.";
 
     private static Exception Innermost(Exception ex)
     {
