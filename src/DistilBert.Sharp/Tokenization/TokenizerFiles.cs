@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DistilBert.Sharp.IO;
 
 namespace DistilBert.Sharp.Tokenization;
 
@@ -68,11 +69,14 @@ internal static class TokenizerFiles
     /// <summary>Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and <c>tokenizer.json</c>.</summary>
     public static void Save(string directory, TokenizerSettings settings, WordPieceVocabulary vocab)
     {
-        Directory.CreateDirectory(directory);
-        vocab.Save(Path.Combine(directory, VocabFile));
-        AtomicFile.WriteAllText(Path.Combine(directory, TokenizerConfigFile), settings.ToTokenizerConfig().ToJsonString(Indented) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(directory, SpecialTokensMapFile), settings.ToSpecialTokensMap().ToJsonString(Indented) + "\n");
-        TokenizerJsonWriter.Write(Path.Combine(directory, TokenizerJsonFile), settings, vocab);
+        // The folder is swapped in whole (other files in it are kept), so a kill never mixes old and new tokenizer files.
+        AtomicDirectory.Replace(directory, staging =>
+        {
+            vocab.Save(Path.Combine(staging, VocabFile));
+            AtomicFile.WriteAllText(Path.Combine(staging, TokenizerConfigFile), settings.ToTokenizerConfig().ToJsonString(Indented) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(staging, SpecialTokensMapFile), settings.ToSpecialTokensMap().ToJsonString(Indented) + "\n");
+            TokenizerJsonWriter.Write(Path.Combine(staging, TokenizerJsonFile), settings, vocab);
+        });
     }
 
     private static WordPieceVocabulary ReadTokenizerJson(string path, TokenizerSettings settings, List<(string Token, int Id)> added)

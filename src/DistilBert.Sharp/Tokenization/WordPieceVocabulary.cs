@@ -1,4 +1,5 @@
 using System.Text;
+using DistilBert.Sharp.IO;
 
 namespace DistilBert.Sharp.Tokenization;
 

@@ -167,6 +167,8 @@ public sealed partial class Trainer : IDisposable
         var progressLog = StartProgressLog();
         _model.train();
         _callbacks.TrainBegin(Args, State, Control);
+        // Resuming a run that already reached max_steps does no optimizer step, writes no checkpoint, and returns.
+        if (State.GlobalStep >= maxSteps) Control.ShouldTrainingStop = true;
 
         for (int epoch = epochsTrained; epoch < numEpochs && !Control.ShouldTrainingStop; epoch++)
         {

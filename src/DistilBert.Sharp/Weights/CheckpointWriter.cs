@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using DistilBert.Sharp.IO;
 using DistilBert.Sharp.Runtime;
 using TorchSharp;
 
@@ -9,7 +11,7 @@ namespace DistilBert.Sharp.Weights;
 /// or, when a shard size limit is given and exceeded, <c>model-0000i-of-0000n.safetensors</c> plus
 /// <c>model.safetensors.index.json</c> (<c>metadata.total_size</c>, <c>weight_map</c>).
 /// </summary>
-public static class CheckpointWriter
+public static partial class CheckpointWriter
 {
     /// <summary>Writes the weights of <paramref name="tensors"/> into <paramref name="directory"/>.</summary>
     /// <param name="directory">Target folder (created when missing).</param>
@@ -20,7 +22,11 @@ public static class CheckpointWriter
     /// </param>
     /// <param name="metadata">Extra <c>__metadata__</c> entries for every file (<c>format=pt</c> is always present).</param>
     /// <returns>The files written (shards, then the index when sharded).</returns>
-    /// <remarks>Weight files from an earlier save with a different layout are removed, so the folder stays consistent.</remarks>
+    /// <remarks>
+    /// The folder is replaced as a whole (written beside it, then swapped in by rename): a kill at any moment leaves the
+    /// old weights or the new ones, never a mix of shards. Other files in the folder are kept; weight files from an
+    /// earlier save with a different layout are dropped, so the folder stays consistent.
+    /// </remarks>
     public static IReadOnlyList<string> Save(string directory, IEnumerable<KeyValuePair<string, torch.Tensor>> tensors,
         long? maxShardSizeBytes = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -29,18 +35,27 @@ public static class CheckpointWriter
         if (maxShardSizeBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(maxShardSizeBytes), maxShardSizeBytes, "The shard size limit must be positive.");
         TorchRuntime.EnsureLoaded();
         string dir = Path.GetFullPath(directory);
-        Directory.CreateDirectory(dir);
+        IReadOnlyList<string> names = [];
+        AtomicDirectory.Replace(dir, staging => names = WriteWeights(staging, tensors, maxShardSizeBytes, metadata),
+            carry: name => !IsWeightFileName(name));
+        return names.Select(n => Path.Combine(dir, n)).ToList();
+    }
+
+    /// <summary>
+    /// Writes the weight files into <paramref name="dir"/> (an empty staging folder) and returns their names (shards,
+    /// then the index when sharded).
+    /// </summary>
+    internal static IReadOnlyList<string> WriteWeights(string dir, IEnumerable<KeyValuePair<string, torch.Tensor>> tensors,
+        long? maxShardSizeBytes, IReadOnlyDictionary<string, string>? metadata)
+    {
         var entries = SafetensorsWriter.Prepare(tensors);
         var shards = Split(entries, maxShardSizeBytes);
         var written = new List<string>();
 
         if (shards.Count == 1)
         {
-            string file = Path.Combine(dir, CheckpointReader.WeightsFileName);
-            SafetensorsWriter.Save(file, Pairs(shards[0]), metadata);
-            written.Add(file);
-            RemoveStale(dir, keep: written);
-            return written;
+            SafetensorsWriter.Save(Path.Combine(dir, CheckpointReader.WeightsFileName), Pairs(shards[0]), metadata);
+            return [CheckpointReader.WeightsFileName];
         }
 
         var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -49,13 +64,11 @@ public static class CheckpointWriter
             string name = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
             string file = Path.Combine(dir, name);
             SafetensorsWriter.Save(file, Pairs(shards[i]), metadata);
-            written.Add(file);
+            written.Add(name);
             foreach (var e in shards[i]) weightMap[e.Name] = name;
         }
-        string index = Path.Combine(dir, CheckpointReader.IndexFileName);
-        WriteIndex(index, entries.Sum(e => e.ByteLength), weightMap);
-        written.Add(index);
-        RemoveStale(dir, keep: written);
+        WriteIndex(Path.Combine(dir, CheckpointReader.IndexFileName), entries.Sum(e => e.ByteLength), weightMap);
+        written.Add(CheckpointReader.IndexFileName);
         return written;
     }
 
@@ -79,45 +92,24 @@ public static class CheckpointWriter
         return shards;
     }
 
-    private static void WriteIndex(string path, long totalSize, SortedDictionary<string, string> weightMap)
-    {
-        string temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
+    private static void WriteIndex(string path, long totalSize, SortedDictionary<string, string> weightMap) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
-                w.WriteStartObject();
-                w.WriteStartObject("metadata");
-                w.WriteNumber("total_size", totalSize);
-                w.WriteEndObject();
-                w.WriteStartObject("weight_map");
-                foreach (var (k, v) in weightMap) w.WriteString(k, v);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            SafetensorsWriter.TryDelete(temp);
-            throw;
-        }
-    }
+            using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            w.WriteStartObject();
+            w.WriteStartObject("metadata");
+            w.WriteNumber("total_size", totalSize);
+            w.WriteEndObject();
+            w.WriteStartObject("weight_map");
+            foreach (var (k, v) in weightMap) w.WriteString(k, v);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
 
-    // Only names this writer itself produces are touched, never other user files.
-    private static void RemoveStale(string dir, List<string> keep)
-    {
-        var keepSet = new HashSet<string>(keep, StringComparer.Ordinal);
-        var candidates = Directory.GetFiles(dir, "model-*-of-*.safetensors")
-            .Append(Path.Combine(dir, CheckpointReader.WeightsFileName))
-            .Append(Path.Combine(dir, CheckpointReader.IndexFileName));
-        foreach (var f in candidates)
-            if (!keepSet.Contains(f) && File.Exists(f) && IsShardName(Path.GetFileName(f)))
-                SafetensorsWriter.TryDelete(f);
-    }
+    /// <summary>Whether <paramref name="name"/> is a weights file this writer produces (single file, shard or index).</summary>
+    internal static bool IsWeightFileName(string name) =>
+        name is CheckpointReader.WeightsFileName or CheckpointReader.IndexFileName || ShardName().IsMatch(name);
 
-    private static bool IsShardName(string name) =>
-        name is CheckpointReader.WeightsFileName or CheckpointReader.IndexFileName ||
-        System.Text.RegularExpressions.Regex.IsMatch(name, @"^model-\d{5}-of-\d{5}\.safetensors$");
+    [GeneratedRegex(@"^model-\d{5}-of-\d{5}\.safetensors$", RegexOptions.CultureInvariant)]
+    private static partial Regex ShardName();
 }

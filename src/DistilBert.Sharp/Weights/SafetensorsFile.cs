@@ -1,4 +1,4 @@
-using System.IO.MemoryMappedFiles;
+using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 using DistilBert.Sharp.Runtime;
 using TorchSharp;
@@ -12,29 +12,29 @@ namespace DistilBert.Sharp.Weights;
 /// <remarks>
 /// <para>The format (HF <c>safetensors</c>): an unsigned 64-bit little-endian header length N, N bytes of UTF-8 JSON,
 /// then the raw little-endian tensor bytes. Instances are safe to read from several threads at once.</para>
-/// <para>Two read paths, both single-copy: when the destination is a contiguous CPU tensor of the stored dtype, the
-/// bytes are read with positioned reads (<see cref="RandomAccess"/>) directly into its storage, which the kernel copies
-/// from the page cache; measured 3-10x faster than copying out of a fresh memory map, whose cost is dominated by
-/// building and tearing down page tables (22,000 pages for a 90 MB checkpoint). When the element type must be
-/// converted (F16/BF16/F64 → F32), the source is read through a memory map and converted element by element into the
-/// destination. Dispose releases the handle and the map.</para>
+/// <para>Every read is a positioned read (<see cref="RandomAccess"/>) on the handle <see cref="Open"/> validated, so
+/// the bytes always come from the file whose header was checked (a writer that replaces the file by rename does not
+/// affect an open instance), and a file truncated after <see cref="Open"/> surfaces as a
+/// <see cref="SafetensorsFormatException"/>, never as a fault. When the destination is a contiguous CPU tensor of the
+/// stored dtype, the bytes go straight into its storage (one kernel copy from the page cache; measured 3-10x faster
+/// than copying out of a fresh memory map). When the element type must be converted (F16/BF16/F64 → F32), the source
+/// is read in cache-sized chunks into a pooled buffer and converted from there: a memory map would save that small copy
+/// but turns a file that shrinks while mapped into SIGBUS, which kills the process. Dispose releases the handle.</para>
 /// </remarks>
 public sealed unsafe class SafetensorsFile : IDisposable
 {
-    private readonly long _dataRegionStart;
-    private readonly long _fileLength;
-    private readonly object _mapGate = new();
-    private SafeFileHandle? _handle;
-    private MemoryMappedFile? _map;
-    private MemoryMappedViewAccessor? _view;
-    private byte* _base;
-    private bool _disposed;
+    // Bytes converted per chunk on the converting path: large enough to amortise the read call, small enough to stay in L2.
+    private const int ConvertChunkBytes = 1 << 20;
 
-    private SafetensorsFile(string path, SafetensorsHeaderParser.Header header, long fileLength)
+    private readonly long _dataRegionStart;
+    private readonly SafeFileHandle _handle;
+    private volatile bool _disposed;
+
+    private SafetensorsFile(string path, SafetensorsHeaderParser.Header header, SafeFileHandle handle)
     {
         Path = path;
         _dataRegionStart = header.DataRegionStart;
-        _fileLength = fileLength;
+        _handle = handle;
         Tensors = header.Tensors;
         Metadata = header.Metadata;
     }
@@ -47,9 +47,19 @@ public sealed unsafe class SafetensorsFile : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         TorchRuntime.EnsureLoaded();
         string full = System.IO.Path.GetFullPath(path);
-        using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.None);
-        var header = SafetensorsHeaderParser.Read(stream, full);
-        return new SafetensorsFile(full, header, stream.Length);
+        // FileShare.Delete lets a writer replace the file by rename while it is open (as SafetensorsWriter does); this
+        // handle keeps reading the file that was validated.
+        var handle = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        try
+        {
+            var header = SafetensorsHeaderParser.Read(handle, full);
+            return new SafetensorsFile(full, header, handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The file's full path.</summary>
@@ -104,9 +114,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 return;
             }
             if (destination.dtype == torch.ScalarType.Float32 &&
-                info.DType is SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64 &&
-                TensorMemory.TryConvertToF32(info.DType, DataPointer(info), (float*)TensorMemory.DataPointer(destination), info.ElementCount))
+                info.DType is SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64)
+            {
+                ReadConverted(info, (float*)TensorMemory.DataPointer(destination));
                 return;
+            }
         }
 
         // General path (other devices, strided destinations, rarer conversions): stage in the stored dtype, then let
@@ -117,19 +129,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
         destination.copy_(staged);
     }
 
-    /// <summary>Releases the file handle and the memory map.</summary>
+    /// <summary>Releases the file handle.</summary>
     public void Dispose()
     {
-        lock (_mapGate)
-        {
-            if (_disposed) return;
-            _disposed = true;
-            _handle?.Dispose();
-            if (_base != null) _view!.SafeMemoryMappedViewHandle.ReleasePointer();
-            _base = null;
-            _view?.Dispose();
-            _map?.Dispose();
-        }
+        _disposed = true;
+        _handle.Dispose();
     }
 
     private SafetensorsTensorInfo GetInfo(string name)
@@ -141,61 +145,48 @@ public sealed unsafe class SafetensorsFile : IDisposable
     }
 
     // Positioned reads straight into the destination's storage (one kernel copy from the page cache).
-    private void ReadRaw(SafetensorsTensorInfo info, byte* destination)
-    {
-        var handle = EnsureHandle();
-        long fileOffset = _dataRegionStart + info.DataStart;
-        long done = 0;
-        while (done < info.ByteLength)
-        {
-            int chunk = (int)Math.Min(info.ByteLength - done, 1 << 30);
-            int read = RandomAccess.Read(handle, new Span<byte>(destination + done, chunk), fileOffset + done);
-            if (read == 0)
-                throw new SafetensorsFormatException(Path, $"the file ended while reading tensor '{info.Name}' (it shrank after it was opened).");
-            done += read;
-        }
-    }
+    private void ReadRaw(SafetensorsTensorInfo info, byte* destination) =>
+        ReadExactly(info, info.DataStart, destination, info.ByteLength);
 
-    private SafeFileHandle EnsureHandle()
+    // F16/BF16/F64 → F32 through a pooled chunk: each chunk holds whole elements, so elements never straddle two reads.
+    private void ReadConverted(SafetensorsTensorInfo info, float* destination)
     {
-        if (_handle is { } h) return h;
-        lock (_mapGate)
+        int size = SafetensorsDTypes.SizeOf(info.DType);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ConvertChunkBytes);
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            // FileShare.Delete lets a writer replace the file by rename while it is open (as SafetensorsWriter does).
-            return _handle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
-        }
-    }
-
-    private byte* DataPointer(SafetensorsTensorInfo info)
-    {
-        byte* p = EnsureMapped() + _dataRegionStart + info.DataStart;
-        TensorMemory.Prefault(p, info.ByteLength);
-        return p;
-    }
-
-    // The map is created lazily: Open only reads the header, so listing tensors of a large file costs nothing.
-    private byte* EnsureMapped()
-    {
-        if (_base != null) return _base;
-        lock (_mapGate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_base != null) return _base;
-            var map = MemoryMappedFile.CreateFromFile(Path, FileMode.Open, mapName: null, capacity: 0, MemoryMappedFileAccess.Read);
-            var view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            if (view.Capacity < _fileLength)
+            fixed (byte* chunk = buffer)
             {
-                view.Dispose();
-                map.Dispose();
-                throw new SafetensorsFormatException(Path, $"the file shrank after it was opened ({view.Capacity} < {_fileLength} bytes).");
+                long perChunk = ConvertChunkBytes / size;
+                for (long first = 0; first < info.ElementCount; first += perChunk)
+                {
+                    long count = Math.Min(perChunk, info.ElementCount - first);
+                    ReadExactly(info, info.DataStart + first * size, chunk, count * size);
+                    TensorMemory.ConvertToF32(info.DType, chunk, destination + first, count);
+                }
             }
-            byte* p = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-            _map = map;
-            _view = view;
-            _base = p + view.PointerOffset;
-            return _base;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Reads exactly `length` bytes at `dataOffset` (relative to the data region) into `destination`; a short file is a
+    // format error naming the tensor, and a closed handle an ObjectDisposedException, never a fault.
+    private void ReadExactly(SafetensorsTensorInfo info, long dataOffset, byte* destination, long length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long fileOffset = _dataRegionStart + dataOffset;
+        long done = 0;
+        while (done < length)
+        {
+            int chunk = (int)Math.Min(length - done, 1 << 30);
+            int read = RandomAccess.Read(_handle, new Span<byte>(destination + done, chunk), fileOffset + done);
+            if (read == 0)
+                throw new SafetensorsFormatException(Path,
+                    $"the file ended at byte {fileOffset + done} while reading tensor '{info.Name}' (data_offsets [{info.DataStart}, {info.DataEnd}]); it shrank after it was opened.");
+            done += read;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 
 namespace DistilBert.Sharp.Weights;
 
@@ -27,15 +28,15 @@ internal static class SafetensorsHeaderParser
         public long DataRegionStart => 8 + HeaderLength;
     }
 
-    /// <summary>Reads the header from <paramref name="stream"/> (positioned at 0) and validates it against the file length.</summary>
-    public static Header Read(Stream stream, string path)
+    /// <summary>Reads the header through <paramref name="handle"/> (positioned reads) and validates it against the file length.</summary>
+    public static Header Read(SafeFileHandle handle, string path)
     {
-        long fileLength = stream.Length;
+        long fileLength = RandomAccess.GetLength(handle);
         if (fileLength == 0) throw Fail(path, "the file is empty (expected an 8-byte header length followed by a JSON header).");
         if (fileLength < 8) throw Fail(path, $"the file is {fileLength} bytes long, too short for the 8-byte header length.");
 
         Span<byte> prefix = stackalloc byte[8];
-        stream.ReadExactly(prefix);
+        ReadExactly(handle, prefix, 0, path);
         ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (declared > MaxHeaderBytes)
             throw Fail(path, $"the header length {declared} exceeds the {MaxHeaderBytes}-byte limit.");
@@ -45,10 +46,21 @@ internal static class SafetensorsHeaderParser
             throw Fail(path, $"the header length {declared} is too small to hold a JSON object.");
 
         var json = new byte[(int)declared];
-        stream.ReadExactly(json);
+        ReadExactly(handle, json, 8, path);
         long dataLength = fileLength - 8 - (long)declared;
         var (tensors, metadata) = Parse(json, dataLength, path);
         return new Header((long)declared, tensors, metadata);
+    }
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset, string path)
+    {
+        int done = 0;
+        while (done < buffer.Length)
+        {
+            int read = RandomAccess.Read(handle, buffer[done..], offset + done);
+            if (read == 0) throw Fail(path, $"the file ended at byte {offset + done} while reading the header (it shrank while being opened).");
+            done += read;
+        }
     }
 
     /// <summary>Parses and validates the JSON header given the size of the data region that follows it.</summary>
@@ -89,7 +101,7 @@ internal static class SafetensorsHeaderParser
             throw Fail(path, $"the header is not valid UTF-8 JSON ({ex.Message}).", ex);
         }
 
-        CheckNoOverlap(tensors, path);
+        CheckTiling(tensors, dataLength, path);
         return (tensors, metadata ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
@@ -193,16 +205,31 @@ internal static class SafetensorsHeaderParser
         }
     }
 
-    private static void CheckNoOverlap(Dictionary<string, SafetensorsTensorInfo> tensors, string path)
+    // The reference implementation's rule (safetensors' Metadata::validate + read_metadata): sorted by
+    // (begin, end), every tensor starts exactly where the previous one ended and the last one ends at the end of the
+    // file. So no overlap, no hole, no zero-length tensor inside another one, and no trailing bytes.
+    private static void CheckTiling(Dictionary<string, SafetensorsTensorInfo> tensors, long dataLength, string path)
     {
-        var ordered = tensors.Values.Where(t => t.ByteLength > 0).OrderBy(t => t.DataStart).ToList();
-        for (int i = 1; i < ordered.Count; i++)
+        var ordered = tensors.Values
+            .OrderBy(t => t.DataStart).ThenBy(t => t.DataEnd).ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+        long expected = 0;
+        SafetensorsTensorInfo? prev = null;
+        foreach (var cur in ordered)
         {
-            var prev = ordered[i - 1];
-            var cur = ordered[i];
-            if (cur.DataStart < prev.DataEnd)
-                throw Fail(path, $"tensors '{prev.Name}' [{prev.DataStart}, {prev.DataEnd}) and '{cur.Name}' [{cur.DataStart}, {cur.DataEnd}) have overlapping data_offsets.");
+            if (cur.DataStart < expected)
+                throw Fail(path, $"tensors '{prev!.Name}' [{prev.DataStart}, {prev.DataEnd}) and '{cur.Name}' [{cur.DataStart}, {cur.DataEnd}) have overlapping data_offsets.");
+            if (cur.DataStart > expected)
+                throw Fail(path, prev is null
+                    ? $"the data region has a hole: bytes [0, {cur.DataStart}) before tensor '{cur.Name}' belong to no tensor (tensors must tile the data region exactly)."
+                    : $"the data region has a hole: bytes [{expected}, {cur.DataStart}) between tensors '{prev.Name}' and '{cur.Name}' belong to no tensor (tensors must tile the data region exactly).");
+            expected = cur.DataEnd;
+            prev = cur;
         }
+        if (expected != dataLength)
+            throw Fail(path, prev is null
+                ? $"{dataLength} trailing bytes follow the header, but it declares no tensor data (tensors must tile the data region exactly)."
+                : $"{dataLength - expected} trailing bytes follow the last tensor '{prev.Name}' (which ends at {expected} of {dataLength}; tensors must tile the data region exactly).");
     }
 
     private static void Next(ref Utf8JsonReader reader, string path)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using DistilBert.Sharp.IO;
 using DistilBert.Sharp.Runtime;
 using TorchSharp;
 
@@ -12,7 +13,8 @@ namespace DistilBert.Sharp.Weights;
 /// Layout: tensors sorted by name (ordinal), their data packed back to back in that order, a compact JSON header with
 /// <c>__metadata__</c> (always containing <c>"format": "pt"</c>, which older <c>transformers</c> versions require) as
 /// the last entry, padded with spaces so the data region starts on an 8-byte boundary. The file is written to a
-/// temporary name beside the target and renamed into place, so a crash never leaves a truncated checkpoint behind.
+/// temporary name beside the target and renamed into place (<c>AtomicFile</c>), so a crash never leaves a truncated
+/// checkpoint behind, and the temporaries of earlier killed saves of the same file are removed.
 /// Each tensor is streamed from a contiguous CPU copy (the tensor itself when it already is one); no buffer the size
 /// of the whole file is ever built.
 /// </remarks>
@@ -35,25 +37,11 @@ public static unsafe class SafetensorsWriter
         var entries = Prepare(tensors);
         byte[] header = BuildHeader(entries, metadata);
 
-        string full = Path.GetFullPath(path);
-        string? dir = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        string temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                stream.Write(header);
-                foreach (var entry in entries) WriteData(stream, entry.Tensor);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+            stream.Write(header);
+            foreach (var entry in entries) WriteData(stream, entry.Tensor);
+        }, flushToDisk: true);
     }
 
     internal readonly record struct Entry(string Name, torch.Tensor Tensor, SafetensorsDType DType, long[] Shape, long ByteLength);
@@ -134,8 +122,4 @@ public static unsafe class SafetensorsWriter
         }
     }
 
-    internal static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistilBert.Sharp.Hub;
+using DistilBert.Sharp.IO;
 using DistilBert.Sharp.Weights;
 
 namespace DistilBert.Sharp.Modeling;
@@ -15,6 +16,9 @@ internal sealed record PretrainedLocation(string ConfigPath, string WeightsPath)
     public static PretrainedLocation Resolve(string pathOrHubId, PretrainedOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrHubId);
+        // A save killed between the two renames of a portable folder swap left the old folder under a hidden name.
+        if (!Directory.Exists(pathOrHubId) && !File.Exists(pathOrHubId) && PretrainedPath.LooksLikeLocalPath(pathOrHubId))
+            AtomicDirectory.Recover(Path.GetFullPath(pathOrHubId), removeLeftovers: false);
         if (File.Exists(pathOrHubId))
         {
             string file = Path.GetFullPath(pathOrHubId);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DistilBert.Sharp.IO;
 using DistilBert.Sharp.Weights;
 using DistilBert.Sharp.Modeling;
 using DistilBert.Sharp.Training.Optimization;
@@ -14,8 +15,10 @@ namespace DistilBert.Sharp.Training.Checkpointing;
 /// A checkpoint holds <c>model.safetensors</c> + <c>config.json</c> (via <see cref="PreTrainedModel.SavePretrained"/>,
 /// loadable with <c>FromPretrained</c>), <c>trainer_state.json</c>, <c>training_args.json</c>,
 /// <c>optimizer.safetensors</c> (AdamW moments and step counts; the schedule position in its metadata) and
-/// <c>rng_state.safetensors</c> (torch's CPU generator state). Everything is written into a hidden temporary folder
-/// that is renamed into place last, so a process killed mid-save never leaves a half-written checkpoint behind.
+/// <c>rng_state.safetensors</c> (torch's CPU generator state). Everything is written into a hidden staging folder
+/// that is renamed into place last (<see cref="AtomicDirectory"/>), and rotation renames a checkpoint out of the
+/// <c>checkpoint-*</c> namespace before deleting it, so a process killed at any moment never leaves a half-written or
+/// half-deleted folder under a checkpoint name. Leftovers of killed saves and deletions are removed when training starts.
 /// </remarks>
 public static class CheckpointManager
 {
@@ -29,20 +32,36 @@ public static class CheckpointManager
     internal const string ModelFile = "model.safetensors";
     private const string TempPrefix = ".tmp-";
 
-    /// <summary>The completed checkpoints in <paramref name="outputDir"/>, oldest (lowest step) first.</summary>
+    /// <summary>
+    /// The complete checkpoints in <paramref name="outputDir"/>, oldest (lowest step) first. A checkpoint is complete
+    /// when it is a folder named <c>checkpoint-&lt;step&gt;</c> directly in <paramref name="outputDir"/> that holds
+    /// <c>config.json</c>, <c>model.safetensors</c> (or <c>model.safetensors.index.json</c>), <c>optimizer.safetensors</c>,
+    /// <c>rng_state.safetensors</c>, <c>trainer_state.json</c> and <c>training_args.json</c>; other folders (for example
+    /// one a tool or an older version left half-deleted) are ignored.
+    /// </summary>
     public static IReadOnlyList<string> SortedCheckpoints(string outputDir)
     {
         if (!Directory.Exists(outputDir)) return [];
         return Directory.GetDirectories(outputDir, Prefix + "*")
             .Select(d => (Dir: d, Step: ParseStep(d)))
-            .Where(x => x.Step >= 0)
+            .Where(x => x.Step >= 0 && IsComplete(x.Dir))
             .OrderBy(x => x.Step)
             .Select(x => x.Dir)
             .ToList();
     }
 
-    /// <summary>The checkpoint with the highest step, or null (HF's <c>get_last_checkpoint</c>).</summary>
+    /// <summary>
+    /// The complete checkpoint (see <see cref="SortedCheckpoints"/>) with the highest step, or null
+    /// (HF's <c>get_last_checkpoint</c>, which never returns an incomplete checkpoint here).
+    /// </summary>
     public static string? GetLastCheckpoint(string outputDir) => SortedCheckpoints(outputDir).LastOrDefault();
+
+    /// <summary>Whether <paramref name="checkpoint"/> holds every file a resume reads (see <see cref="SortedCheckpoints"/>).</summary>
+    internal static bool IsComplete(string checkpoint) =>
+        RequiredFiles.All(f => File.Exists(Path.Combine(checkpoint, f))) &&
+        (File.Exists(Path.Combine(checkpoint, ModelFile)) || File.Exists(Path.Combine(checkpoint, CheckpointReader.IndexFileName)));
+
+    private static readonly string[] RequiredFiles = ["config.json", OptimizerFile, RngFile, StateFile, ArgsFile];
 
     internal static int ParseStep(string dir)
     {
@@ -51,10 +70,12 @@ public static class CheckpointManager
                && int.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int step) ? step : -1;
     }
 
-    /// <summary>Deletes temporary folders that an interrupted save left behind.</summary>
+    /// <summary>Removes what interrupted saves and rotations left behind (staging and half-deleted folders).</summary>
     internal static void RemoveStaleTemporaries(string outputDir)
     {
         if (!Directory.Exists(outputDir)) return;
+        AtomicDirectory.RecoverAll(outputDir);
+        // The staging folders of earlier versions of this class.
         foreach (var dir in Directory.GetDirectories(outputDir, TempPrefix + "*")) Directory.Delete(dir, recursive: true);
     }
 
@@ -63,11 +84,10 @@ public static class CheckpointManager
     {
         Directory.CreateDirectory(outputDir);
         string final = Path.Combine(outputDir, Prefix + state.GlobalStep.ToString(CultureInfo.InvariantCulture));
-        string temp = Path.Combine(outputDir, TempPrefix + Path.GetFileName(final) + "-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(temp);
-        try
+        // Re-saving the same step (e.g. a save at max_steps right after a steps save) swaps the whole folder.
+        AtomicDirectory.Replace(final, staging =>
         {
-            model.SavePretrained(temp);
+            model.SavePretrained(staging);
             using (var scope = torch.NewDisposeScope())
             {
                 var meta = new Dictionary<string, string>
@@ -75,33 +95,16 @@ public static class CheckpointManager
                     ["format"] = "distilbert-sharp-adamw-v1",
                     ["scheduler.last_epoch"] = state.GlobalStep.ToString(CultureInfo.InvariantCulture),
                 };
-                StateTensorFile.Save(Path.Combine(temp, OptimizerFile), optimizer.StateTensors().ToList(), meta);
-                StateTensorFile.Save(Path.Combine(temp, RngFile),
+                StateTensorFile.Save(Path.Combine(staging, OptimizerFile), optimizer.StateTensors().ToList(), meta);
+                StateTensorFile.Save(Path.Combine(staging, RngFile),
                     [new("torch_cpu_rng_state", torch.random.get_rng_state())],
                     new Dictionary<string, string> { ["format"] = "distilbert-sharp-rng-v1" });
             }
-            File.WriteAllText(Path.Combine(temp, StateFile), state.ToJson());
-            File.WriteAllText(Path.Combine(temp, ArgsFile), args.ToJson());
-            beforeRename?.Invoke(temp);
-            if (Directory.Exists(final))
-            {
-                // Re-saving the same step (e.g. save at max_steps after a steps save): swap the old one out first.
-                string old = Path.Combine(outputDir, TempPrefix + "old-" + Guid.NewGuid().ToString("N"));
-                Directory.Move(final, old);
-                Directory.Move(temp, final);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, final);
-            }
-            return final;
-        }
-        catch
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-            throw;
-        }
+            File.WriteAllText(Path.Combine(staging, StateFile), state.ToJson());
+            File.WriteAllText(Path.Combine(staging, ArgsFile), args.ToJson());
+            beforeRename?.Invoke(staging);
+        }, carry: _ => false);
+        return final;
     }
 
     /// <summary>
@@ -125,7 +128,8 @@ public static class CheckpointManager
             if (keep == 1 && loadBestModelAtEnd && sorted.Count > 0 && Path.GetFullPath(sorted[^1]) != Path.GetFullPath(bestCheckpoint)) keep = 2;
         }
         var deleted = sorted.Take(Math.Max(0, sorted.Count - keep)).ToList();
-        foreach (var dir in deleted) Directory.Delete(dir, recursive: true);
+        // Out of the checkpoint-* namespace first (one rename), then deleted: a kill mid-delete leaves a hidden leftover.
+        foreach (var dir in deleted) AtomicDirectory.Delete(dir);
         return deleted;
     }
 
