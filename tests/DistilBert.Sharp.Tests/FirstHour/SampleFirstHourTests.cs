@@ -24,8 +24,8 @@ public class SampleFirstHourTests
         using var temp = new TempDirectory();
         string run = temp.Combine("run");
         Assert.Null(RunFolder.Prepare(Options(run))); // new folder: train from scratch
-        Directory.CreateDirectory(Path.Combine(run, "checkpoints", "checkpoint-4"));
-        Directory.CreateDirectory(Path.Combine(run, "checkpoints", "checkpoint-12"));
+        FakeCheckpoints.Create(Path.Combine(run, "checkpoints", "checkpoint-4"));
+        FakeCheckpoints.Create(Path.Combine(run, "checkpoints", "checkpoint-12"));
 
         var refused = Assert.Throws<ArgumentException>(() => RunFolder.Prepare(Options(run)));
         Assert.Contains(run, refused.Message);
@@ -45,8 +45,8 @@ public class SampleFirstHourTests
     public void Resume_without_output_picks_the_latest_run_with_a_checkpoint_and_paths_resolve_where_the_user_is()
     {
         using var temp = new TempDirectory();
-        Directory.CreateDirectory(temp.Combine("runs", "imdb-20250101-000000", "checkpoints", "checkpoint-3"));
-        Directory.CreateDirectory(temp.Combine("runs", "imdb-20250102-000000", "checkpoints", "checkpoint-8"));
+        FakeCheckpoints.Create(temp.Combine("runs", "imdb-20250101-000000", "checkpoints", "checkpoint-3"));
+        FakeCheckpoints.Create(temp.Combine("runs", "imdb-20250102-000000", "checkpoints", "checkpoint-8"));
         Directory.CreateDirectory(temp.Combine("runs", "imdb-20250103-000000")); // a newer run that never saved
         string? saved = Environment.GetEnvironmentVariable(SamplePaths.CallerDirectoryVariable);
         Environment.SetEnvironmentVariable(SamplePaths.CallerDirectoryVariable, temp.Path); // what run-imdb.sh exports

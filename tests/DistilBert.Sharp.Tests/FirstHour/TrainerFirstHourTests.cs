@@ -115,8 +115,9 @@ public class TrainerFirstHourTests
         var ex = Assert.Throws<InvalidOperationException>(() => trainer.Train(resumeFromCheckpoint: true));
         Assert.Contains(Path.GetFullPath(dir.Combine("empty")), ex.Message);
         Assert.Null(Trainer.GetLastCheckpoint(dir.Combine("does-not-exist")));
-        Directory.CreateDirectory(dir.Combine("out", "checkpoint-9"));
-        Directory.CreateDirectory(dir.Combine("out", "checkpoint-10"));
+        FakeCheckpoints.Create(dir.Combine("out", "checkpoint-9"));
+        FakeCheckpoints.Create(dir.Combine("out", "checkpoint-10"));
+        Directory.CreateDirectory(dir.Combine("out", "checkpoint-11")); // incomplete: skipped (#18)
         Assert.Equal(dir.Combine("out", "checkpoint-10"), Trainer.GetLastCheckpoint(dir.Combine("out"))); // numeric, not lexical
     }
 
