@@ -70,3 +70,43 @@ internal static class PerfModels
     public static AdamW NewOptimizer(DistilBertForSequenceClassification model) =>
         new(ParameterGroups.Create(model, weightDecay: 0.01, learningRate: 5e-5));
 }
+
+/// <summary>
+/// The forward's Linear GEMMs alone (per layer: q, k, v, out, lin1, lin2, with bias), fp32, on operands allocated once:
+/// the bound the forward is compared with.
+/// </summary>
+internal sealed class GemmPass : IDisposable
+{
+    private readonly DistilBertConfig _c;
+    private readonly Tensor _x, _h, _wDim, _w1, _w2, _bDim, _bHidden;
+
+    public GemmPass(DistilBertConfig c, long tokens)
+    {
+        _c = c;
+        _x = randn(tokens, c.Dim).DetachFromDisposeScope();
+        _h = randn(tokens, c.HiddenDim).DetachFromDisposeScope();
+        _wDim = randn(c.Dim, c.Dim).DetachFromDisposeScope();
+        _w1 = randn(c.HiddenDim, c.Dim).DetachFromDisposeScope();
+        _w2 = randn(c.Dim, c.HiddenDim).DetachFromDisposeScope();
+        _bDim = zeros(c.Dim).DetachFromDisposeScope();
+        _bHidden = zeros(c.HiddenDim).DetachFromDisposeScope();
+    }
+
+    /// <summary>One pass over every layer's GEMMs.</summary>
+    public float Run()
+    {
+        using var noGrad = no_grad();
+        for (int layer = 0; layer < _c.NLayers; layer++)
+        {
+            for (int i = 0; i < 4; i++) nn.functional.linear(_x, _wDim, _bDim).Dispose();
+            nn.functional.linear(_x, _w1, _bHidden).Dispose();
+            nn.functional.linear(_h, _w2, _bDim).Dispose();
+        }
+        return 0f;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { _x, _h, _wDim, _w1, _w2, _bDim, _bHidden }) t.Dispose();
+    }
+}

@@ -27,7 +27,8 @@ public static class PerformanceComparison
         var config = PerfModels.Base();
         long tokens = (long)batch * seq;
         Console.WriteLine($"compare: distilbert-base, (batch, seq) = ({batch}, {seq}), {tokens} tokens; torch threads {torch.get_num_threads()} of {Environment.ProcessorCount} cores; " +
-                          $"avx512_bf16 {(CpuHasBf16() ? "yes" : "NO")}; allocator {(tuned ? "CpuTuning.UseThroughputAllocator()" : "glibc/libtorch defaults")}; load average {LoadAverage()}; median of {reps} after 1 warm-up");
+                          $"allocator {(tuned ? "CpuTuning.UseThroughputAllocator()" : "glibc/libtorch defaults")}; load average {LoadAverage()}; median of {reps} after 1 warm-up");
+        Console.WriteLine(MachineInfo.Line());
 
         // 1. GEMM-only bound: the forward's Linear GEMMs (with bias), timed alone, fp32 and bf16.
         double gemm32 = GemmTime(config, tokens, ScalarType.Float32, reps);
@@ -181,9 +182,6 @@ public static class PerformanceComparison
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
     }
-
-    private static bool CpuHasBf16() =>
-        File.Exists("/proc/cpuinfo") && File.ReadAllText("/proc/cpuinfo").Contains("avx512_bf16", StringComparison.Ordinal);
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

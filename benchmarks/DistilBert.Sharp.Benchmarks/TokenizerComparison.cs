@@ -23,6 +23,7 @@ public static class TokenizerComparison
         string[] texts = TokenizerData.ReadLabeledReviews(Path.Combine(shared, "data", "aclImdb_v1.tar.gz"), limit).ToArray();
         long chars = texts.Sum(t => (long)t.Length);
         Console.WriteLine($"Read {texts.Length:N0} reviews ({chars / 1e6:F1} M chars) in {sw.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} logical cores; {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+        Console.WriteLine(MachineInfo.Line(".NET threads: 1, then all logical cores (no torch)"));
 
         var ours = DistilBertTokenizer.FromPretrained(modelDir);
         var fast = new BertTokenizer();

@@ -42,6 +42,7 @@ public static class WeightsLoadMemory
             times.Add(sw.Elapsed.TotalSeconds);
         }
         times.Sort();
+        Console.WriteLine(MachineInfo.Line());
         Console.WriteLine($"loader={which} file={fileSize / 1e6:F1} MB first={first:F3}s warm_median={times[times.Count / 2]:F3}s warm_min={times[0]:F3}s");
         Console.WriteLine($"rss_before={rssBefore / 1e6:F1} MB peak_delta_first_load={(peakAfterFirst - rssBefore) / 1e6:F1} MB ({(double)(peakAfterFirst - rssBefore) / fileSize:F2}x file)");
     }

@@ -72,9 +72,9 @@ internal sealed class FineTuneJob(SampleOptions options)
             Logger = loggerFactory.CreateLogger("DistilBert.Sharp"),
         });
 
-        // 4. Train with HF's recipe; evaluate on the validation split four times and keep the best model.
+        // 4. Train with HF's recipe; evaluate on the validation split (the preset says how often) and keep the best model.
         int totalSteps = (int)Math.Ceiling(trainSet.Count / (double)options.BatchSize) * options.Epochs;
-        int evalSteps = options.SaveSteps ?? Math.Max(1, (int)Math.Ceiling(totalSteps / 4.0));
+        int evalSteps = options.SaveSteps ?? Math.Max(1, (int)Math.Ceiling(totalSteps / (double)Math.Max(1, options.Evaluations)));
         var args = new TrainingArguments
         {
             OutputDir = RunFolder.CheckpointsOf(options.Output),
@@ -109,7 +109,9 @@ internal sealed class FineTuneJob(SampleOptions options)
         }, history.Add);
 
         // 5. Final scores: validation (best model) and the held-out test split.
-        var validMetrics = ConsoleProgress.Spin("Evaluating on validation", () => trainer.Evaluate(validSet, "valid", cancellationToken));
+        // The best model was restored from a checkpoint whose validation pass is in the log: reuse it instead of a second pass.
+        var validMetrics = BestValidation(trainer)
+                           ?? ConsoleProgress.Spin("Evaluating on validation", () => trainer.Evaluate(validSet, "valid", cancellationToken));
         var trainSubset = trainSet.Select(Enumerable.Range(0, Math.Min(trainSet.Count, 1000)).ToArray());
         var trainMetrics = new Dictionary<string, double>(
             ConsoleProgress.Spin("Evaluating on (a subset of) train", () => trainer.Predict(trainSubset, "train", cancellationToken)).Metrics)
@@ -132,6 +134,15 @@ internal sealed class FineTuneJob(SampleOptions options)
         report.Print();
         ShowExamples(model, tokenizer, test, data.LabelNames);
         AnsiConsole.MarkupLine($"Saved model + tokenizer to [bold]{modelDir}[/], metrics to [bold]{metricsPath}[/], plot to [bold]{plotPath}[/].");
+    }
+
+    /// <summary>The logged validation metrics of the restored best checkpoint as <c>valid_*</c>, or null when there is none.</summary>
+    private static Dictionary<string, double>? BestValidation(Trainer trainer)
+    {
+        if (trainer.State.BestGlobalStep is not int best) return null;
+        var entry = trainer.State.LogHistory.LastOrDefault(l => l.ContainsKey("eval_accuracy") && l.TryGetValue("step", out var s) && (int)s == best);
+        return entry?.Where(kv => kv.Key.StartsWith("eval_", StringComparison.Ordinal))
+            .ToDictionary(kv => "valid_" + kv.Key["eval_".Length..], kv => kv.Value);
     }
 
     private void PrintPlan() =>

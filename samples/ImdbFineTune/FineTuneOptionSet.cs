@@ -26,7 +26,7 @@ internal sealed class FineTuneOptionSet
     };
     private readonly Option<string?> preset = new("--preset")
     {
-        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 10% of the steps, weight decay 0.01, lr 5e-5); "
+        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 10% of the steps, weight decay 0.01, lr 5e-5, 2 validation passes); "
                     + "'cpu' = a subset that finishes in under an hour on a laptop. Default: cpu without CUDA, full with it.",
     };
     private readonly Option<int?> epochs = new("--epochs") { Description = "Training epochs (overrides the preset)." };
@@ -41,7 +41,13 @@ internal sealed class FineTuneOptionSet
     private readonly Option<int?> maxEval = new("--max-eval-samples") { Description = "Use at most this many validation reviews, and test reviews unless --max-test-samples is given." };
     private readonly Option<int?> maxTest = new("--max-test-samples") { Description = "Use at most this many test reviews (default: --max-eval-samples, else the preset's: all 25,000 for full, 5,000 for cpu)." };
     private readonly Option<int> seed = new("--seed") { Description = "Seed for the split, shuffling, dropout and head init.", DefaultValueFactory = _ => 42 };
-    private readonly Option<bool> bf16 = new("--bf16") { Description = "bf16 mixed precision (fp32 master weights)." };
+    private readonly Option<bool> bf16 = new("--bf16") { Description = "Alias of --precision bf16." };
+    private readonly Option<string> precision = new("--precision")
+    {
+        Description = "auto = bf16 mixed precision where the CPU runs it natively (AVX512_BF16/AMX), else fp32; fp32; "
+                    + "bf16 = always (emulated, several times slower, on CPUs without AVX512_BF16).",
+        DefaultValueFactory = _ => "auto",
+    };
     private readonly Option<string> truncation = new("--truncation")
     {
         Description = "How to shorten long reviews: head (HF default), tail, or head+tail (Sun et al. 2019).",
@@ -63,7 +69,7 @@ internal sealed class FineTuneOptionSet
     };
     private readonly Option<int?> saveSteps = new("--save-steps")
     {
-        Description = "Evaluate and write a checkpoint every N optimizer steps (default: 4 times per run).",
+        Description = "Evaluate and write a checkpoint every N optimizer steps (default: the preset's validation passes, spread over the run).",
     };
     private readonly Option<string?> trainFile = new("--train-file")
     {
@@ -100,6 +106,7 @@ internal sealed class FineTuneOptionSet
         };
         preset.AcceptOnlyFromAmong("full", "cpu");
         truncation.AcceptOnlyFromAmong("head", "tail", "head+tail");
+        precision.AcceptOnlyFromAmong(SamplePrecision.Names);
     }
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
@@ -108,7 +115,7 @@ internal sealed class FineTuneOptionSet
         foreach (Option option in new Option[]
                  {
                      model, data, output, cacheDir, preset, epochs, batchSize, learningRate, warmupSteps, maxLength, maxTrain, maxEval, maxTest, seed,
-                     bf16, truncation, layerwiseDecay, resume, overwriteOutputDir, saveSteps, trainFile, validationFile, testFile, textColumn, labelColumn,
+                     bf16, precision, truncation, layerwiseDecay, resume, overwriteOutputDir, saveSteps, trainFile, validationFile, testFile, textColumn, labelColumn,
                  })
         {
             command.Options.Add(option);
@@ -129,6 +136,9 @@ internal sealed class FineTuneOptionSet
                 ? "[grey]CUDA found: using the 'full' preset (the seed's recipe).[/]"
                 : "[yellow]No CUDA device: using the 'cpu' preset (a subset that finishes in under an hour). Pass --preset full for the seed's recipe.[/]");
         }
+        int runEpochs = parsed.GetValue(epochs) ?? recipe.Epochs;
+        var requested = SamplePrecision.Parse(parsed.GetValue(precision), parsed.GetValue(bf16));
+        var decision = SamplePrecision.DecideAndPrint(requested);
         // Paths are the user's: resolve them where the user is (scripts/run-imdb.sh passes that directory along).
         static string? Local(string? path) => path is null ? null : SamplePaths.Resolve(path);
         var (outputDir, resumeFrom) = ResolveOutput(parsed);
@@ -148,17 +158,20 @@ internal sealed class FineTuneOptionSet
             LabelColumn = parsed.GetValue(labelColumn)!,
             CommandLine = ResumeCommand.Capture(parsed),
             Preset = recipe.Name,
-            Epochs = parsed.GetValue(epochs) ?? recipe.Epochs,
+            Epochs = runEpochs,
             BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
             LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
+            // The presets' warmup is a share of the run (0.1), so it needs no scaling with --epochs.
             WarmupSteps = parsed.GetValue(warmupSteps) ?? recipe.WarmupSteps,
+            Evaluations = recipe.Evaluations,
             WeightDecay = recipe.WeightDecay,
             MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
             MaxTrainSamples = parsed.GetValue(maxTrain) ?? recipe.MaxTrainSamples,
             MaxEvalSamples = parsed.GetValue(maxEval) ?? recipe.MaxEvalSamples,
             MaxTestSamples = parsed.GetValue(maxTest) ?? parsed.GetValue(maxEval) ?? recipe.MaxTestSamples,
             Seed = parsed.GetValue(seed),
-            Bf16 = parsed.GetValue(bf16),
+            Bf16 = decision.UseBf16,
+            Precision = requested,
             Truncation = parsed.GetValue(truncation)!,
             LayerwiseLrDecay = parsed.GetValue(layerwiseDecay),
         };

@@ -23,6 +23,8 @@ internal sealed class RunReport(SampleOptions options, IReadOnlyDictionary<strin
         ["max_length"] = options.MaxLength,
         ["truncation"] = options.Truncation,
         ["bf16"] = options.Bf16,
+        ["precision_requested"] = options.Precision.ToString().ToLowerInvariant(),
+        ["cpu"] = DistilBert.Sharp.Runtime.CpuCapabilities.Current.ToString(),
         ["layerwise_lr_decay"] = options.LayerwiseLrDecay ?? 1.0,
         ["seed"] = options.Seed,
         ["train_samples"] = trainSet.Count,

@@ -79,7 +79,10 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
         var results = new IReadOnlyList<ClassificationResult>[texts.Count];
         torch.Device device = _options.Device ?? _model.parameters().First().device;
         bool wasTraining = _model.training;
-        _model.eval();
+        // train(bool) walks every submodule through native calls; a model already in eval mode (the usual case for a
+        // serving pipeline) is left as it is, which saves that walk twice per call.
+        bool toggle = wasTraining || !InferenceFastPath.Enabled;
+        if (toggle) _model.eval();
         try
         {
             using var inference = torch.inference_mode();
@@ -94,7 +97,7 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
         }
         finally
         {
-            _model.train(wasTraining);
+            if (toggle) _model.train(wasTraining);
         }
         return results;
     }

@@ -61,7 +61,7 @@ public sealed partial class Trainer
                 using var scope = torch.NewDisposeScope();
                 var inputs = ToDevice(_collator.Collate(indices.Select(i => ds[i]).ToArray()));
                 Modeling.ModelOutput output;
-                using (Modeling.MixedPrecision.Bf16Autocast(Args.Bf16))
+                using (Modeling.MixedPrecision.Bf16Autocast(UseBf16))
                     output = _model.forward(inputs);
                 if (output.Loss is { } loss)
                 {

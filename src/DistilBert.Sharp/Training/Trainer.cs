@@ -244,7 +244,7 @@ public sealed partial class Trainer : IDisposable
         var inputs = ToDevice(_collator.Collate(examples));
         ModelOutput output;
         // Only the forward runs under autocast; backward follows the casts recorded in the graph (as in HF/PyTorch).
-        using (MixedPrecision.Bf16Autocast(Args.Bf16))
+        using (MixedPrecision.Bf16Autocast(UseBf16))
             output = _model.forward(inputs);
         var loss = output.Loss ?? throw new InvalidOperationException(
             "The model returned no loss; training needs labels in the dataset and a model head that computes a loss.");

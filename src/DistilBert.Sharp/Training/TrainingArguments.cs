@@ -121,6 +121,18 @@ public sealed record TrainingArguments
     public bool Bf16 { get; init; }
 
     /// <summary>
+    /// Precision mode (not an HF argument): <see cref="Runtime.PrecisionMode.Auto"/> uses bf16 only where the hardware runs it
+    /// natively (AVX512_BF16/AMX CPU, CUDA compute capability 8.0+) and fp32 elsewhere, so it is never slower than fp32.
+    /// <see cref="Bf16"/> = true means <see cref="Runtime.PrecisionMode.Bf16"/> whatever this says. Default fp32.
+    /// The trainer logs its decision (a warning where bf16 is requested but emulated).
+    /// </summary>
+    public Runtime.PrecisionMode Precision { get; init; } = Runtime.PrecisionMode.Fp32;
+
+    /// <summary>The requested mode after the <see cref="Bf16"/> alias: bf16 when it is set, else <see cref="Precision"/>.</summary>
+    [JsonIgnore]
+    public Runtime.PrecisionMode EffectivePrecision => Bf16 ? Runtime.PrecisionMode.Bf16 : Precision;
+
+    /// <summary>
     /// Torch device to train on (e.g. <c>torch.CPU</c>, <c>torch.CUDA</c>), the same type the other options take.
     /// Default CPU. Written to <c>training_args.json</c> as its name (<c>"cpu"</c>, <c>"cuda:0"</c>).
     /// </summary>

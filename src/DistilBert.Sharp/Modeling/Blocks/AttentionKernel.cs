@@ -1,3 +1,4 @@
+using DistilBert.Sharp.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,15 +15,25 @@ internal sealed record AttentionMasks(Tensor? AdditiveBias, Tensor? Masked)
     /// <summary>
     /// Turns the 1/0 padding mask into both forms, shaped [batch, 1, 1, seq] so they broadcast over heads and query
     /// positions (HF's <c>mask.view(bs, 1, 1, k)</c> in DistilBERT, <c>get_extended_attention_mask</c> in BERT).
+    /// A mask without any padding is dropped, as HF's SDPA path does (<c>_prepare_4d_attention_mask_for_sdpa</c>
+    /// returns None when every token attends): adding a zero bias changes nothing but costs a bias tensor per forward
+    /// and keeps the fused kernel off its unmasked path, which is what a single unpadded request (batch 1) always is.
     /// </summary>
     public static AttentionMasks FromPaddingMask(Tensor? attentionMask, ScalarType dtype)
     {
         if (attentionMask is null) return new AttentionMasks(null, null);
+        if (InferenceFastPath.Enabled && IsAllOnes(attentionMask)) return new AttentionMasks(null, null);
         long batch = attentionMask.shape[0], seq = attentionMask.shape[1];
         var masked = attentionMask.eq(0).view(batch, 1, 1, seq);
         var bias = zeros(batch, 1, 1, seq, dtype: dtype, device: attentionMask.device)
             .masked_fill(masked, AttentionKernel.MaskValue(dtype));
         return new AttentionMasks(bias, masked);
+    }
+
+    private static bool IsAllOnes(Tensor attentionMask)
+    {
+        using var min = attentionMask.min();
+        return min.item<long>() != 0;
     }
 }
 

@@ -1,4 +1,5 @@
 using DistilBert.Sharp.Runtime;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,11 +48,20 @@ public static class MixedPrecision
     /// Meant for serving: do not train the converted model (its Linear weights are no longer fp32 master weights), and note
     /// that <c>SavePretrained</c> would then write those weights as bf16.
     /// </summary>
+    /// <param name="model">The model to convert.</param>
+    /// <param name="logger">Receives a warning when the model's device emulates bf16 (then bf16 is slower than fp32:
+    /// consider <see cref="PrecisionPolicy.Resolve"/> with <see cref="PrecisionMode.Auto"/> before converting).</param>
+    /// <param name="probe">The hardware to check; default <see cref="HardwareProbe.Default"/>.</param>
     /// <returns>The same model, for chaining.</returns>
-    public static T ToBf16Inference<T>(this T model) where T : nn.Module
+    public static T ToBf16Inference<T>(this T model, ILogger? logger = null, IHardwareProbe? probe = null) where T : nn.Module
     {
         ArgumentNullException.ThrowIfNull(model);
         TorchRuntime.EnsureLoaded();
+        if (logger is not null && model.parameters().FirstOrDefault() is { } first)
+        {
+            var decision = PrecisionPolicy.Resolve(PrecisionMode.Bf16, first.device.ToString(), probe);
+            if (decision.Warning is { } warning) logger.LogWarning("{Warning}", warning);
+        }
         using (no_grad())
         {
             foreach (var (_, module) in model.named_modules())
