@@ -24,8 +24,8 @@ public sealed partial class TextClassificationPipeline
         PretrainedOptions? pretrainedOptions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrHubId);
-        var hub = pretrainedOptions?.Hub;
-        var tokenizer = DistilBertTokenizer.FromPretrained(pathOrHubId, hub);
+        // The tokenizer comes from the same place with the same Hub settings (revision, cache, offline) as the model.
+        var tokenizer = DistilBertTokenizer.FromPretrained(pathOrHubId, (pretrainedOptions ?? new PretrainedOptions()).HubOptions());
         PreTrainedModel model = AutoModelForSequenceClassification.FromPretrained(pathOrHubId, pretrainedOptions);
         try
         {
