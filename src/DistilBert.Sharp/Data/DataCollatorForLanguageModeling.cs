@@ -78,7 +78,12 @@ public sealed class DataCollatorForLanguageModeling : IDataCollator, IDisposable
 
     /// <summary>Pads the examples and masks them: <c>input_ids</c> (masked), <c>attention_mask</c>, <c>labels</c> [batch, seq].</summary>
     /// <exception cref="ArgumentException">The list is empty.</exception>
-    public ModelInputs Collate(IReadOnlyList<TextClassificationExample> examples)
+    public ModelInputs Collate(IReadOnlyList<TextClassificationExample> examples) => CollateIds(examples);
+
+    /// <summary>Any example kind: only its token ids are used (the hidden tokens are the targets).</summary>
+    ModelInputs IModelDataCollator.Collate(IReadOnlyList<ModelExample> examples) => CollateIds(examples);
+
+    private ModelInputs CollateIds(IReadOnlyList<ModelExample> examples)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) throw new ArgumentException("Cannot collate an empty batch.", nameof(examples));

@@ -8,15 +8,28 @@ namespace DistilBert.Sharp.Data;
 /// The dataset holds plain managed arrays, never tensors, so it costs no native memory and can be shuffled, split
 /// and sampled freely; tensors are created only by the collator, one batch at a time.
 /// </remarks>
-public sealed partial class TextClassificationDataset
+public sealed partial class TextClassificationDataset : IModelDataset
 {
     private readonly IReadOnlyList<int[]> _inputIds;
     private readonly long[]? _classLabels;
     private readonly float[][]? _floatLabels;
+    private readonly IReadOnlyList<int[]>? _tokenTypeIds;
 
-    private TextClassificationDataset(IReadOnlyList<int[]> inputIds, LabelKind kind, long[]? classLabels, float[][]? floatLabels)
+    private TextClassificationDataset(IReadOnlyList<int[]> inputIds, LabelKind kind, long[]? classLabels, float[][]? floatLabels,
+        IReadOnlyList<int[]>? tokenTypeIds = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
+        if (tokenTypeIds is not null)
+        {
+            if (tokenTypeIds.Count != inputIds.Count)
+                throw new ArgumentException($"Got {inputIds.Count} examples but {tokenTypeIds.Count} token type id rows; they must match one to one.");
+            for (int i = 0; i < inputIds.Count; i++)
+            {
+                if (tokenTypeIds[i]?.Length != inputIds[i]?.Length)
+                    throw new ArgumentException($"Example {i} has {inputIds[i]?.Length ?? 0} token ids but {tokenTypeIds[i]?.Length ?? 0} token type ids.");
+            }
+        }
+        _tokenTypeIds = tokenTypeIds;
         for (int i = 0; i < inputIds.Count; i++)
         {
             if (inputIds[i] is null || inputIds[i].Length == 0)
@@ -86,10 +99,27 @@ public sealed partial class TextClassificationDataset
     /// <summary>Returns example <paramref name="index"/>.</summary>
     public TextClassificationExample this[int index] => Kind switch
     {
-        LabelKind.SingleLabel => new(_inputIds[index], _classLabels![index]),
-        LabelKind.Regression or LabelKind.MultiLabel => new(_inputIds[index], null, _floatLabels![index]),
-        _ => new(_inputIds[index]),
+        LabelKind.SingleLabel => new(_inputIds[index], _classLabels![index]) { TokenTypeIds = _tokenTypeIds?[index] },
+        LabelKind.Regression or LabelKind.MultiLabel => new(_inputIds[index], null, _floatLabels![index]) { TokenTypeIds = _tokenTypeIds?[index] },
+        _ => new(_inputIds[index]) { TokenTypeIds = _tokenTypeIds?[index] },
     };
+
+    ModelExample IModelDataset.this[int index] => this[index];
+
+    /// <summary>Whether the examples carry segment ids (text pairs for BERT).</summary>
+    public bool HasTokenTypeIds => _tokenTypeIds is not null;
+
+    /// <summary>
+    /// A single-label dataset of text pairs already tokenized with segment ids (e.g. from
+    /// <see cref="Tokenization.DistilBertTokenizer.EncodeBatch(IReadOnlyList{string}, IReadOnlyList{string}, Tokenization.EncodeOptions?, CancellationToken)"/>
+    /// with <c>ReturnTokenTypeIds</c>).
+    /// </summary>
+    public static TextClassificationDataset FromClassLabels(IReadOnlyList<int[]> inputIds, IReadOnlyList<int[]> tokenTypeIds, IReadOnlyList<int> labels)
+    {
+        ArgumentNullException.ThrowIfNull(tokenTypeIds);
+        var plain = FromClassLabels(inputIds, labels);
+        return new TextClassificationDataset(inputIds, LabelKind.SingleLabel, plain._classLabels, null, tokenTypeIds);
+    }
 
     /// <summary>Token count of example <paramref name="index"/> (used by length-grouped sampling).</summary>
     public int LengthOf(int index) => _inputIds[index].Length;
@@ -104,6 +134,7 @@ public sealed partial class TextClassificationDataset
         var ids = indices.Select(i => _inputIds[i]).ToArray();
         return new TextClassificationDataset(ids, Kind,
             _classLabels is null ? null : indices.Select(i => _classLabels[i]).ToArray(),
-            _floatLabels is null ? null : indices.Select(i => _floatLabels[i]).ToArray());
+            _floatLabels is null ? null : indices.Select(i => _floatLabels[i]).ToArray(),
+            _tokenTypeIds is null ? null : indices.Select(i => _tokenTypeIds[i]).ToArray());
     }
 }

@@ -73,10 +73,46 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
             Truncation = TruncationStrategy.LongestFirst,
             MaxLength = _options.MaxLength ?? _tokenizer.ModelMaxLength,
         }, cancellationToken);
+        return Run(encoded, progress, cancellationToken);
+    }
+
+    /// <summary>Classifies one text pair (HF's <c>{"text": ..., "text_pair": ...}</c> input), e.g. for NLI or paraphrase models.</summary>
+    public IReadOnlyList<ClassificationResult> Predict(string text, string textPair)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(textPair);
+        return PredictBatch([text], [textPair])[0];
+    }
+
+    /// <summary>
+    /// Classifies text pairs: <c>[CLS] text [SEP] pair [SEP]</c> with segment ids 0/1 (used by BERT, ignored by
+    /// DistilBERT), truncated <c>longest_first</c>; the i-th result belongs to the i-th pair.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public IReadOnlyList<IReadOnlyList<ClassificationResult>> PredictBatch(IReadOnlyList<string> texts, IReadOnlyList<string> textPairs,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(textPairs);
+        if (texts.Count != textPairs.Count)
+            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; pair {Math.Min(texts.Count, textPairs.Count)} has no partner.", nameof(textPairs));
+        TorchRuntime.EnsureLoaded();
+        var encoded = _tokenizer.EncodeBatch(texts, textPairs, new EncodeOptions
+        {
+            Truncation = TruncationStrategy.LongestFirst,
+            MaxLength = _options.MaxLength ?? _tokenizer.ModelMaxLength,
+            ReturnTokenTypeIds = true,
+        }, cancellationToken);
+        return Run(encoded, progress, cancellationToken);
+    }
+
+    private IReadOnlyList<IReadOnlyList<ClassificationResult>> Run(BatchEncoding encoded, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        int count = encoded.Count;
 
         // Longest first: the first batch shows the peak memory at once, and similar lengths share a batch.
-        int[] order = Enumerable.Range(0, texts.Count).OrderByDescending(i => encoded.InputIds[i].Length).ThenBy(i => i).ToArray();
-        var results = new IReadOnlyList<ClassificationResult>[texts.Count];
+        int[] order = Enumerable.Range(0, count).OrderByDescending(i => encoded.InputIds[i].Length).ThenBy(i => i).ToArray();
+        var results = new IReadOnlyList<ClassificationResult>[count];
         torch.Device device = _options.Device ?? _model.parameters().First().device;
         bool wasTraining = _model.training;
         // train(bool) walks every submodule through native calls; a model already in eval mode (the usual case for a
@@ -90,7 +126,7 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int[] batch = order[start..Math.Min(start + _options.BatchSize, order.Length)];
-                float[][] scores = ScoreBatch(batch.Select(i => new TextClassificationExample(encoded.InputIds[i])).ToList(), device);
+                float[][] scores = ScoreBatch(batch.Select(i => new TextClassificationExample(encoded.InputIds[i]) { TokenTypeIds = encoded.TokenTypeIds?[i] }).ToList(), device);
                 for (int b = 0; b < batch.Length; b++) results[batch[b]] = Rank(scores[b]);
                 progress?.Report(start + batch.Length);
             }
@@ -107,7 +143,7 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
         using var scope = torch.NewDisposeScope();
         var inputs = _collator.Collate(examples);
         if (device.type != DeviceType.CPU)
-            inputs = inputs with { InputIds = inputs.InputIds.to(device), AttentionMask = inputs.AttentionMask?.to(device) };
+            inputs = inputs with { InputIds = inputs.InputIds.to(device), AttentionMask = inputs.AttentionMask?.to(device), TokenTypeIds = inputs.TokenTypeIds?.to(device) };
         var logits = _model.call(inputs).Logits
                      ?? throw new InvalidOperationException($"{_model.GetType().Name} returns no logits; use a sequence-classification model.");
         var scores = ApplyScoreFunction(logits.to(torch.float32)).cpu();

@@ -12,6 +12,7 @@ public sealed class DistilBertTokenizer
     private readonly WordPieceEncoder _encoder;
     private readonly SequenceBuilder _builder;
     private readonly HashSet<int> _specialIds;
+    private readonly bool[] _isContinuation;
 
     private DistilBertTokenizer(TokenizerSettings settings, WordPieceVocabulary vocab, List<(string Token, int Id)> addedTokens)
     {
@@ -24,10 +25,13 @@ public sealed class DistilBertTokenizer
         MaskTokenId = RequireId(settings.MaskToken, "mask_token");
         AllSpecialIds = settings.AllSpecialTokens.Select(t => RequireId(t, "special token")).Distinct().ToArray();
         _specialIds = [.. AllSpecialIds];
+        _isContinuation = new bool[vocab.Size];
+        for (int id = 0; id < _isContinuation.Length; id++)
+            _isContinuation[id] = vocab.TryGetToken(id)?.StartsWith(vocab.ContinuationPrefix, StringComparison.Ordinal) == true;
         var normalizer = new CharNormalizer(settings.DoLowerCase, settings.EffectiveStripAccents);
         _encoder = new WordPieceEncoder(vocab, normalizer, new SpecialTokenMatcher(addedTokens), settings.TokenizeChineseChars,
             UnkTokenId, settings.MaxInputCharsPerWord);
-        _builder = new SequenceBuilder(ClsTokenId, SepTokenId, PadTokenId, settings.ModelMaxLength);
+        _builder = new SequenceBuilder(ClsTokenId, SepTokenId, PadTokenId, settings.ModelMaxLength, _isContinuation);
     }
 
     /// <summary>Id of the padding token ("[PAD]").</summary>
@@ -121,6 +125,51 @@ public sealed class DistilBertTokenizer
     }
 
     /// <summary>
+    /// Encodes a text already split into words (HF <c>is_split_into_words=True</c>): each word is tokenized on its own
+    /// (and may still split at punctuation), and <see cref="BatchEncoding.WordIds"/> gives the index of the caller's
+    /// word. Offsets, when requested, are relative to each word, as in HF.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The list or one of its words is null.</exception>
+    public BatchEncoding EncodeWords(IReadOnlyList<string> words, EncodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(words);
+        return EncodeWordsBatch([words], options);
+    }
+
+    /// <summary>Encodes many pre-split texts (see <see cref="EncodeWords"/>); row order follows <paramref name="sentences"/>.</summary>
+    public BatchEncoding EncodeWordsBatch(IReadOnlyList<IReadOnlyList<string>> sentences, EncodeOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sentences);
+        options ??= EncodeOptions.Default;
+        int? truncateTo = _builder.Validate(options, isPair: false);
+        var rows = new List<EncodedRow>(sentences.Count);
+        var mapping = options.ReturnOverflowingTokens ? new List<int>() : null;
+        for (int i = 0; i < sentences.Count; i++)
+        {
+            if ((i & 63) == 0) cancellationToken.ThrowIfCancellationRequested();
+            var words = sentences[i] ?? throw new ArgumentNullException(nameof(sentences), $"Example {i} is null.");
+            var buffer = TokenBuffer.Rent(0);
+            for (int w = 0; w < words.Count; w++)
+            {
+                string word = words[w] ?? throw new ArgumentNullException(nameof(sentences), $"Example {i}: word {w} is null.");
+                int mark = buffer.Count;
+                _encoder.Encode(word, buffer);
+                buffer.Words.AsSpan(mark, buffer.Count - mark).Fill(w); // Encode grows Words with Ids
+                buffer.HasWords = true;
+            }
+            if (mapping is null) rows.Add(_builder.Build(buffer, null, options, truncateTo, i));
+            else
+            {
+                var windows = _builder.BuildWindows(buffer, null, options, truncateTo!.Value, i);
+                rows.AddRange(windows);
+                mapping.AddRange(Enumerable.Repeat(i, windows.Count));
+            }
+        }
+        return Assemble(rows.ToArray(), options, overflowToSampleMapping: mapping?.ToArray());
+    }
+
+    /// <summary>
     /// The ids of one text, with [CLS]/[SEP] unless <paramref name="addSpecialTokens"/> is false, and no truncation or
     /// padding: the cheapest way to pre-tokenize a corpus.
     /// </summary>
@@ -147,6 +196,8 @@ public sealed class DistilBertTokenizer
         options ??= EncodeOptions.Default;
         if (options.ReturnOffsets)
             throw new ArgumentException("ReturnOffsets needs the texts; use EncodeBatch for offsets.", nameof(options));
+        if (options.ReturnOverflowingTokens)
+            throw new ArgumentException("ReturnOverflowingTokens is supported by EncodeBatch, not PrepareForModel.", nameof(options));
         int? truncateTo = _builder.Validate(options, isPair: false);
         var rows = new EncodedRow[tokenIds.Count];
         var buffer = TokenBuffer.Rent(0);
@@ -161,7 +212,7 @@ public sealed class DistilBertTokenizer
             buffer.Load(ids);
             rows[i] = _builder.Build(buffer, null, options, truncateTo, i);
         }
-        return Assemble(rows, options);
+        return Assemble(rows, options, wordsKnown: false);
     }
 
     /// <summary>The WordPiece tokens of a text, without special tokens (HF <c>tokenize</c>).</summary>
@@ -220,6 +271,7 @@ public sealed class DistilBertTokenizer
             if (pairs is not null && pairs[i] is null) throw new ArgumentNullException(nameof(pairs), $"Text pair {i} is null.");
         }
         var rows = new EncodedRow[texts.Count];
+        var windows = options.ReturnOverflowingTokens ? new List<EncodedRow>[texts.Count] : null;
         void EncodeRow(int i)
         {
             string text = texts[i];
@@ -232,7 +284,8 @@ public sealed class DistilBertTokenizer
                 second = TokenBuffer.Rent(1);
                 _encoder.Encode(pair, second);
             }
-            rows[i] = _builder.Build(first, second, options, truncateTo, i);
+            if (windows is not null) windows[i] = _builder.BuildWindows(first, second, options, truncateTo!.Value, i);
+            else rows[i] = _builder.Build(first, second, options, truncateTo, i);
         }
 
         // Rows are independent; large batches use every core. Each row lands at its own index, so the output order
@@ -256,13 +309,21 @@ public sealed class DistilBertTokenizer
                 if ((i & 63) == 0) ct.ThrowIfCancellationRequested();
                 EncodeRow(i);
             }
-        return Assemble(rows, options);
+        return windows is null ? Assemble(rows, options) : AssembleWindows(windows, options);
+    }
+
+    /// <summary>Flattens each input's windows in order and records which input each row came from.</summary>
+    private BatchEncoding AssembleWindows(List<EncodedRow>[] windows, EncodeOptions options)
+    {
+        var mapping = new List<int>();
+        for (int i = 0; i < windows.Length; i++) mapping.AddRange(Enumerable.Repeat(i, windows[i].Count));
+        return Assemble(windows.SelectMany(w => w).ToArray(), options, overflowToSampleMapping: mapping.ToArray());
     }
 
     /// <summary>Batches smaller than this are encoded on the calling thread (thread hand-off would cost more).</summary>
     internal const int ParallelThreshold = 32;
 
-    private BatchEncoding Assemble(EncodedRow[] rows, EncodeOptions options)
+    private BatchEncoding Assemble(EncodedRow[] rows, EncodeOptions options, bool wordsKnown = true, int[]? overflowToSampleMapping = null)
     {
         var masks = new int[rows.Length][];
         if (_builder.PaddedLength(options, rows) is int length)
@@ -277,6 +338,10 @@ public sealed class DistilBertTokenizer
             rows.Select(r => r.Ids).ToArray(), masks,
             options.ReturnTokenTypeIds ? rows.Select(r => r.TypeIds!).ToArray() : null,
             options.ReturnSpecialTokensMask ? rows.Select(r => r.SpecialMask!).ToArray() : null,
-            options.ReturnOffsets ? rows.Select(r => r.Offsets!).ToArray() : null);
+            options.ReturnOffsets ? rows.Select(r => r.Offsets!).ToArray() : null,
+            rows.Select(r => r.WordIds).ToArray(),
+            rows.Select(r => r.Layout).ToArray(),
+            wordsKnown ? _isContinuation : null,
+            overflowToSampleMapping);
     }
 }

@@ -87,4 +87,19 @@ public sealed record EncodeOptions
 
     /// <summary>Return a mask with 1 for added special tokens and padding, 0 for text tokens.</summary>
     public bool ReturnSpecialTokensMask { get; init; }
+
+    /// <summary>
+    /// Keep the tokens truncation removes, as extra rows (HF <c>return_overflowing_tokens</c>, fast-tokenizer semantics):
+    /// a text too long for <see cref="MaxLength"/> becomes several windows, each overlapping the previous one by
+    /// <see cref="Stride"/> tokens, and <see cref="BatchEncoding.OverflowToSampleMapping"/> says which input each row
+    /// came from. Needs truncation on the right side; with a pair only one text can be windowed
+    /// (<see cref="TruncationStrategy.OnlyFirst"/> or <see cref="TruncationStrategy.OnlySecond"/>).
+    /// </summary>
+    public bool ReturnOverflowingTokens { get; init; }
+
+    /// <summary>
+    /// With <see cref="ReturnOverflowingTokens"/>: how many tokens of the windowed text consecutive windows share (HF
+    /// <c>stride</c>); must be smaller than the window. Default 0.
+    /// </summary>
+    public int Stride { get; init; }
 }

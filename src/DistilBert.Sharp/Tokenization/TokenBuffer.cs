@@ -12,6 +12,12 @@ internal sealed class TokenBuffer
     public int[] Ids = new int[512];
     public int[] Starts = new int[512];
     public int[] Ends = new int[512];
+    /// <summary>
+    /// The caller's word index of each token when <see cref="HasWords"/> (pre-split words). Raw text needs none: its
+    /// words are derived from the pieces (see <see cref="SequenceLayout"/>), which keeps the encoder's hot path as it was.
+    /// </summary>
+    public int[] Words = new int[512];
+    public bool HasWords;
     public int Count;
 
     public char[] Word = new char[128];
@@ -25,6 +31,7 @@ internal sealed class TokenBuffer
         var buffer = slot == 0 ? _first ??= new TokenBuffer() : _second ??= new TokenBuffer();
         buffer.Count = 0;
         buffer.WordLength = 0;
+        buffer.HasWords = false;
         return buffer;
     }
 
@@ -73,6 +80,7 @@ internal sealed class TokenBuffer
         Array.Resize(ref Ids, size);
         Array.Resize(ref Starts, size);
         Array.Resize(ref Ends, size);
+        Array.Resize(ref Words, size);
     }
 
     private void GrowWord()

@@ -14,7 +14,7 @@ public sealed partial class Trainer
     /// <param name="evalDataset">Dataset to evaluate; null uses the constructor's.</param>
     /// <param name="metricKeyPrefix">Prefix of the metric keys (HF's <c>metric_key_prefix</c>).</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    public IReadOnlyDictionary<string, double> Evaluate(TextClassificationDataset? evalDataset = null, string metricKeyPrefix = "eval",
+    public IReadOnlyDictionary<string, double> Evaluate(IModelDataset? evalDataset = null, string metricKeyPrefix = "eval",
         CancellationToken cancellationToken = default)
     {
         var ds = evalDataset ?? _evalDataset ?? throw new InvalidOperationException("Evaluate() needs an eval dataset.");
@@ -32,15 +32,16 @@ public sealed partial class Trainer
     /// <param name="testDataset">Examples to predict.</param>
     /// <param name="metricKeyPrefix">Prefix of the metric keys.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    public PredictionOutput Predict(TextClassificationDataset testDataset, string metricKeyPrefix = "test", CancellationToken cancellationToken = default)
+    public PredictionOutput Predict(IModelDataset testDataset, string metricKeyPrefix = "test", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(testDataset);
         return PredictionLoop(testDataset, metricKeyPrefix, cancellationToken);
     }
 
-    private PredictionOutput PredictionLoop(TextClassificationDataset ds, string prefix, CancellationToken ct)
+    private PredictionOutput PredictionLoop(IModelDataset ds, string prefix, CancellationToken ct)
     {
         if (ds.Count == 0) throw new ArgumentException("Cannot evaluate or predict on an empty dataset.");
+        BatchEvalMetrics?.Reset();
         var clock = Stopwatch.StartNew();
         bool wasTraining = _model.training;
         _model.eval();
@@ -69,6 +70,11 @@ public sealed partial class Trainer
                     lossSum += loss.item<float>() * indices.Length;
                     hasLoss = true;
                 }
+                if (FeedBatchEvalMetrics(ds, indices, output))
+                {
+                    steps++;
+                    continue;
+                }
                 var batchLogits = output.Logits ?? throw new InvalidOperationException("The model returned no logits; Evaluate/Predict need a model with a head.");
                 if (batchLogits.dim() != 2)
                 {
@@ -96,17 +102,20 @@ public sealed partial class Trainer
         if (logits is not null) Buffer.BlockCopy(logits, 0, predictions, 0, logits.Length * sizeof(float));
         long[]? labelIds = null;
         float[,]? floatLabels = null;
-        if (ds.Kind == LabelKind.SingleLabel) labelIds = Enumerable.Range(0, ds.Count).Select(i => ds[i].ClassLabel!.Value).ToArray();
-        else if (ds.Kind is LabelKind.Regression or LabelKind.MultiLabel)
+        var kind = (ds as TextClassificationDataset)?.Kind ?? LabelKind.None;
+        var classification = ds as TextClassificationDataset;
+        if (kind == LabelKind.SingleLabel) labelIds = Enumerable.Range(0, ds.Count).Select(i => classification![i].ClassLabel!.Value).ToArray();
+        else if (kind is LabelKind.Regression or LabelKind.MultiLabel)
         {
-            int w = ds[0].FloatLabels!.Length;
+            int w = classification![0].FloatLabels!.Length;
             floatLabels = new float[ds.Count, w];
-            for (int i = 0; i < ds.Count; i++) for (int j = 0; j < w; j++) floatLabels[i, j] = ds[i].FloatLabels![j];
+            for (int i = 0; i < ds.Count; i++) for (int j = 0; j < w; j++) floatLabels[i, j] = classification[i].FloatLabels![j];
         }
 
         var metrics = new Dictionary<string, double>();
         if (hasLoss) metrics[$"{prefix}_loss"] = lossSum / ds.Count;
-        if (_computeMetrics is not null && ds.Kind != LabelKind.None)
+        AddBatchEvalMetrics(metrics, prefix);
+        if (_computeMetrics is not null && kind != LabelKind.None)
         {
             foreach (var (k, v) in _computeMetrics(new EvalPrediction(predictions, labelIds, floatLabels)))
                 metrics[k.StartsWith(prefix + "_", StringComparison.Ordinal) ? k : $"{prefix}_{k}"] = v;

@@ -23,9 +23,9 @@ namespace DistilBert.Sharp.Training;
 public sealed partial class Trainer : IDisposable
 {
     private readonly PreTrainedModel _model;
-    private readonly TextClassificationDataset? _trainDataset;
-    private readonly TextClassificationDataset? _evalDataset;
-    private readonly IDataCollator _collator;
+    private readonly IModelDataset? _trainDataset;
+    private readonly IModelDataset? _evalDataset;
+    private readonly IModelDataCollator _collator;
     private readonly Func<EvalPrediction, IReadOnlyDictionary<string, double>>? _computeMetrics;
     private readonly CallbackHandler _callbacks;
     private readonly ILogger _logger;
@@ -35,15 +35,17 @@ public sealed partial class Trainer : IDisposable
     /// <summary>Creates a trainer.</summary>
     /// <param name="model">The model to train; its weights are updated in place.</param>
     /// <param name="args">Training configuration (validated here).</param>
-    /// <param name="trainDataset">Training examples (required by <see cref="Train(string?, CancellationToken)"/>).</param>
+    /// <param name="trainDataset">Training examples (required by <see cref="Train(string?, CancellationToken)"/>): a <see cref="TextClassificationDataset"/>,
+    /// a <see cref="TokenClassificationDataset"/>, a <see cref="QuestionAnsweringDataset"/>, or any <see cref="IModelDataset"/>.</param>
     /// <param name="evalDataset">Evaluation examples (required by <see cref="Evaluate"/> without an argument and by eval strategies).</param>
-    /// <param name="dataCollator">Batch builder; default pads with id 0 (<see cref="DataCollatorWithPadding"/>). For masked-LM
-    /// training pass a <see cref="DataCollatorForLanguageModeling"/> and an unlabelled dataset.</param>
+    /// <param name="dataCollator">Batch builder; default pads with id 0 (<see cref="DataCollatorWithPadding"/>, which also carries
+    /// token type ids and start/end positions). For masked-LM training pass a <see cref="DataCollatorForLanguageModeling"/> and an
+    /// unlabelled dataset; for token classification a <see cref="DataCollatorForTokenClassification"/>.</param>
     /// <param name="computeMetrics">Turns predictions into metrics (e.g. <see cref="ClassificationMetrics.Compute"/>); keys get the <c>eval_</c> prefix.</param>
     /// <param name="callbacks">Extra callbacks, called after the built-in <see cref="DefaultFlowCallback"/>.</param>
     /// <param name="logger">Receives log entries and lifecycle messages; default none.</param>
-    public Trainer(PreTrainedModel model, TrainingArguments args, TextClassificationDataset? trainDataset = null,
-        TextClassificationDataset? evalDataset = null, IDataCollator? dataCollator = null,
+    public Trainer(PreTrainedModel model, TrainingArguments args, IModelDataset? trainDataset = null,
+        IModelDataset? evalDataset = null, IModelDataCollator? dataCollator = null,
         Func<EvalPrediction, IReadOnlyDictionary<string, double>>? computeMetrics = null,
         IEnumerable<TrainerCallback>? callbacks = null, ILogger<Trainer>? logger = null)
     {
@@ -99,12 +101,12 @@ public sealed partial class Trainer : IDisposable
     /// <summary>Test hook: called with the temporary folder of a checkpoint just before it is renamed into place.</summary>
     internal Action<string>? BeforeCheckpointRename { get; set; }
 
-    private ISampler CreateTrainSampler(TextClassificationDataset ds)
+    private ISampler CreateTrainSampler(IModelDataset ds)
     {
         if (TrainSampler is not null) return TrainSampler;
         long seed = Args.DataSeed ?? Args.Seed;
         return Args.GroupByLength
-            ? new LengthGroupedSampler(ds.Lengths(), Args.PerDeviceTrainBatchSize, seed)
+            ? new LengthGroupedSampler(Enumerable.Range(0, ds.Count).Select(ds.LengthOf).ToArray(), Args.PerDeviceTrainBatchSize, seed)
             : new RandomSampler(ds.Count, seed);
     }
 
@@ -237,7 +239,7 @@ public sealed partial class Trainer : IDisposable
     }
 
     /// <summary>One micro-batch: forward, loss ÷ micro-batches in this step, backward. Returns the scaled loss.</summary>
-    private double ForwardBackward(TextClassificationDataset ds, int[] indices, int microBatchesInStep)
+    private double ForwardBackward(IModelDataset ds, int[] indices, int microBatchesInStep)
     {
         using var scope = torch.NewDisposeScope();
         var examples = indices.Select(i => ds[i]).ToArray();

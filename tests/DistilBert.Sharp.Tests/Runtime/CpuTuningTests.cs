@@ -32,10 +32,15 @@ public class CpuTuningTests
             for (int i = 0; i < 4; i++) empty(floats).fill_(value);
         }
         Layer(0); // the first round grows the heap and may fault
-        long before = MinorFaults();
-        for (int round = 1; round <= 10; round++) Layer(round);
-        long faults = MinorFaults() - before;
-        // Re-faulting would cost up to 10 x 24,576 faults; reuse costs none (the margin covers other threads' allocations).
+        // Other test classes run in parallel in this process and fault pages of their own, so take the quietest of three
+        // measurements: re-faulting would cost about 10 x 24,576 faults in every one of them; reuse costs almost none.
+        long faults = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && faults >= pagesPerRound; attempt++)
+        {
+            long before = MinorFaults();
+            for (int round = 1; round <= 10; round++) Layer(round);
+            faults = Math.Min(faults, MinorFaults() - before);
+        }
         Assert.True(faults < pagesPerRound, $"{faults} minor page faults over 10 rounds of {pagesPerRound} pages each.");
     }
 
