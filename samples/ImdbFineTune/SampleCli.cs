@@ -29,6 +29,7 @@ internal static class SampleCli
         }));
 
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(DistilCommand.Create());
         return root;
     }
 

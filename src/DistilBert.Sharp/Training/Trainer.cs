@@ -244,12 +244,7 @@ public sealed partial class Trainer : IDisposable
         using var scope = torch.NewDisposeScope();
         var examples = indices.Select(i => ds[i]).ToArray();
         var inputs = ToDevice(_collator.Collate(examples));
-        ModelOutput output;
-        // Only the forward runs under autocast; backward follows the casts recorded in the graph (as in HF/PyTorch).
-        using (MixedPrecision.Bf16Autocast(UseBf16))
-            output = _model.forward(inputs);
-        var loss = output.Loss ?? throw new InvalidOperationException(
-            "The model returned no loss; training needs labels in the dataset and a model head that computes a loss.");
+        var loss = ComputeLoss(inputs, indices); // Trainer.Loss.cs: the model's loss or LossFunction's
         var scaled = microBatchesInStep == 1 ? loss : loss / microBatchesInStep;
         scaled.backward();
         return scaled.item<float>(); // copied out before the scope frees the graph
