@@ -9,6 +9,8 @@ if (args.Length > 0 && args[0] == "onnx-compare")
     return OnnxRuntimeComparison.Run(args[1..]);
 if (args.Length > 0 && args[0] == "onnx-imdb-eval")
     return OnnxImdbEvaluation.Run(args[1..]);
+if (args.Length > 0 && args[0] == "serve-load")
+    return await ServeLoadTest.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "latency")
     return LatencyBenchmark.Run(args[1..]);
 if (args.Length > 0 && args[0] == "weights-memory")

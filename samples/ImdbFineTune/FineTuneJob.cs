@@ -18,19 +18,36 @@ internal sealed class FineTuneJob(SampleOptions options)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // The output folder's rules come first (a refused folder should not cost a download); the folder itself is
+        // created only when there is something to write, and a failed run that wrote nothing leaves nothing behind.
+        string? resumeFrom = RunFolder.Prepare(options);
+        bool createdOutput = !Directory.Exists(options.Output);
+        try
+        {
+            await RunCoreAsync(resumeFrom, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ReportInterruption();
+            if (createdOutput) RunFolder.RemoveIfEmpty(options.Output);
+            throw;
+        }
+        catch
+        {
+            if (createdOutput) RunFolder.RemoveIfEmpty(options.Output);
+            throw;
+        }
+    }
+
+    private async Task RunCoreAsync(string? resumeFrom, CancellationToken cancellationToken)
+    {
         var wall = Stopwatch.StartNew();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new SpectreLoggerProvider()).SetMinimumLevel(LogLevel.Information));
-        Directory.CreateDirectory(options.Output);
         PrintPlan();
 
-        // 1. Data: an aclImdb folder, the archive, or a download into the cache.
-        string imdb = await ConsoleProgress.RunAsync("Preparing IMDb", (task, ct) =>
-            ImdbDataset.EnsureAsync(options.Data, Path.Combine(options.CacheDir, "imdb"),
-                new Progress<ImdbPreparationProgress>(p => ConsoleProgress.Update(task, p)), loggerFactory.CreateLogger("Imdb"), ct),
-            cancellationToken);
-        var (train, valid) = ImdbSplits.TrainValid(ImdbDataset.LoadSplit(imdb, "train", cancellationToken), options.Seed,
-            options.MaxTrainSamples, options.MaxEvalSamples);
-        var test = ImdbSplits.Subset(ImdbDataset.LoadSplit(imdb, "test", cancellationToken), options.Seed, options.MaxTestSamples);
+        // 1. Data: IMDb (a folder, the archive, or a download into the cache) or the user's own files.
+        var data = await SampleData.LoadAsync(options, loggerFactory, cancellationToken);
+        var (train, valid, test) = (data.Train, data.Valid, data.Test);
         AnsiConsole.MarkupLine($"Reviews: [bold]{train.Count:N0}[/] train, [bold]{valid.Count:N0}[/] valid, [bold]{test.Count:N0}[/] test.");
 
         // 2. Tokenizer and datasets (truncated to --max-length; padding happens per batch in the collator).
@@ -47,21 +64,20 @@ internal sealed class FineTuneJob(SampleOptions options)
         var testSet = ConsoleProgress.Tokenize("Tokenizing test", tokenizer, test, encode, cancellationToken);
         AnsiConsole.MarkupLine($"Tokenized in {tokenizeClock.Elapsed.TotalSeconds:F1} s.");
 
-        // 3. Model: the pretrained encoder with a fresh two-label head (reported as newly initialised, as in HF).
+        // 3. Model: the pretrained encoder with a fresh head, one output per label (reported as newly initialised, as in HF).
         TorchSharp.torch.manual_seed(options.Seed);
         using var model = DistilBertForSequenceClassification.FromPretrained(options.Model, new PretrainedOptions
         {
-            NumLabels = 2,
+            Id2Label = data.LabelNames.Select((name, id) => (name, id)).ToDictionary(x => x.id, x => x.name),
             Logger = loggerFactory.CreateLogger("DistilBert.Sharp"),
         });
-        model.Config.Id2Label = new Dictionary<int, string> { [0] = "NEGATIVE", [1] = "POSITIVE" };
 
         // 4. Train with HF's recipe; evaluate on the validation split (the preset says how often) and keep the best model.
         int totalSteps = (int)Math.Ceiling(trainSet.Count / (double)options.BatchSize) * options.Epochs;
-        int evalSteps = Math.Max(1, (int)Math.Ceiling(totalSteps / (double)Math.Max(1, options.Evaluations)));
+        int evalSteps = options.SaveSteps ?? Math.Max(1, (int)Math.Ceiling(totalSteps / (double)Math.Max(1, options.Evaluations)));
         var args = new TrainingArguments
         {
-            OutputDir = Path.Combine(options.Output, "checkpoints"),
+            OutputDir = RunFolder.CheckpointsOf(options.Output),
             NumTrainEpochs = options.Epochs,
             PerDeviceTrainBatchSize = options.BatchSize,
             PerDeviceEvalBatchSize = options.BatchSize * 2,
@@ -81,14 +97,15 @@ internal sealed class FineTuneJob(SampleOptions options)
             Seed = options.Seed,
             Bf16 = options.Bf16,
             LayerwiseLrDecay = options.LayerwiseLrDecay,
+            DisableTqdm = true, // the sample draws its own progress bar (below); a library user gets log lines instead
         };
         var history = new TrainingHistory();
         using var trainer = new Trainer(model, args, trainSet, validSet, new DataCollatorWithPadding(tokenizer.PadTokenId),
-            ClassificationMetrics.Compute, callbacks: null, loggerFactory.CreateLogger<Trainer>());
+            ClassificationMetrics.Compute, callbacks: null, loggerFactory.CreateLogger<Trainer>()) { ProcessingClass = tokenizer };
         TrainOutput trainOutput = ConsoleProgress.Train(progress =>
         {
             trainer.AddCallback(new ProgressCallback(progress));
-            return trainer.Train(cancellationToken: cancellationToken);
+            return trainer.Train(resumeFromCheckpoint: resumeFrom, cancellationToken: cancellationToken);
         }, history.Add);
 
         // 5. Final scores: validation (best model) and the held-out test split.
@@ -106,9 +123,7 @@ internal sealed class FineTuneJob(SampleOptions options)
         testClock.Stop();
 
         // 6. Save in HF format, write the report and the plot, show a few predictions.
-        string modelDir = Path.Combine(options.Output, "model");
-        model.SavePretrained(modelDir);
-        tokenizer.SavePretrained(modelDir);
+        string modelDir = trainer.SaveModel(Path.Combine(options.Output, "model")); // model + tokenizer (vocab.txt and tokenizer.json)
         var report = new RunReport(options, trainOutput.Metrics, trainMetrics, validMetrics, testOutput.Metrics, trainSet, testSet,
             testClock.Elapsed.TotalSeconds, wall.Elapsed.TotalSeconds);
         string metricsPath = Path.Combine(options.Output, "metrics.json");
@@ -117,7 +132,7 @@ internal sealed class FineTuneJob(SampleOptions options)
         TrainingPlot.Save(plotPath, history.TrainLoss, history.ValidAccuracy);
 
         report.Print();
-        ShowExamples(model, tokenizer, test);
+        ShowExamples(model, tokenizer, test, data.LabelNames);
         AnsiConsole.MarkupLine($"Saved model + tokenizer to [bold]{modelDir}[/], metrics to [bold]{metricsPath}[/], plot to [bold]{plotPath}[/].");
     }
 
@@ -134,7 +149,25 @@ internal sealed class FineTuneJob(SampleOptions options)
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]IMDb fine-tuning[/] — model {options.Model}, preset {options.Preset}: {options.Epochs} epoch(s), batch {options.BatchSize}, lr {options.LearningRate:G}, max length {options.MaxLength}, truncation {options.Truncation}{(options.Bf16 ? ", bf16" : "")}{(options.LayerwiseLrDecay is double d ? $", layer-wise lr decay {d}" : "")}, seed {options.Seed}.");
 
-    private static void ShowExamples(PreTrainedModel model, DistilBertTokenizer tokenizer, IReadOnlyList<LabeledText> test)
+    /// <summary>Says where the interrupted run's last checkpoint is and the exact command that resumes it.</summary>
+    private void ReportInterruption()
+    {
+        string? last = Trainer.GetLastCheckpoint(RunFolder.CheckpointsOf(options.Output));
+        if (last is null)
+        {
+            AnsiConsole.MarkupLine("[yellow]Stopped before the first checkpoint was written: nothing to resume, a rerun starts over.[/]");
+            return;
+        }
+        string command = options.CommandLine is { } tokens
+            ? ResumeCommand.Build(tokens, options.Output)
+            : $"(the same command) --output {options.Output} --resume";
+        // Plain lines, never wrapped by the console renderer, so the path and the command copy as they are.
+        Console.WriteLine($"Stopped. The last checkpoint is {last}");
+        Console.WriteLine("Resume with:");
+        Console.WriteLine("  " + command);
+    }
+
+    private static void ShowExamples(PreTrainedModel model, DistilBertTokenizer tokenizer, IReadOnlyList<LabeledText> test, IReadOnlyList<string> labels)
     {
         var pipeline = new TextClassificationPipeline(model, tokenizer, new TextClassificationPipelineOptions { MaxLength = 256 });
         var samples = test.Where((_, i) => i % Math.Max(1, test.Count / 5) == 0).Take(5).ToList();
@@ -144,8 +177,8 @@ internal sealed class FineTuneJob(SampleOptions options)
         {
             // IMDb has stray C1 control characters (mis-decoded Windows-1252 dashes) that break the console table's layout.
             string text = string.Concat(samples[i].Text.Replace("<br />", " ").Select(c => char.IsControl(c) ? ' ' : c));
-            table.AddRow(Markup.Escape(text.Length > 90 ? text[..90] + "…" : text), samples[i].Label == 1 ? "POSITIVE" : "NEGATIVE",
-                predictions[i][0].Label, predictions[i][0].Score.ToString("F3"));
+            table.AddRow(Markup.Escape(text.Length > 90 ? text[..90] + "…" : text), Markup.Escape(labels[samples[i].Label]),
+                Markup.Escape(predictions[i][0].Label), predictions[i][0].Score.ToString("F3"));
         }
         AnsiConsole.Write(table);
     }

@@ -26,12 +26,16 @@ internal sealed class FineTuneOptionSet
     };
     private readonly Option<string?> preset = new("--preset")
     {
-        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 500 (scaled with --epochs), weight decay 0.01, lr 5e-5, 2 validation passes); "
+        Description = "'full' = the seed's recipe (3 epochs, batch 16, warmup 10% of the steps, weight decay 0.01, lr 5e-5, 2 validation passes); "
                     + "'cpu' = a subset that finishes in under an hour on a laptop. Default: cpu without CUDA, full with it.",
     };
     private readonly Option<int?> epochs = new("--epochs") { Description = "Training epochs (overrides the preset)." };
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "Per-device train and eval batch size." };
     private readonly Option<double?> learningRate = new("--learning-rate") { Description = "Peak learning rate of the linear schedule." };
+    private readonly Option<double?> warmupSteps = new("--warmup-steps")
+    {
+        Description = "Linear warmup: a step count, or a fraction < 1 of the run's steps (HF v5). Default: the preset's 0.1.",
+    };
     private readonly Option<int?> maxLength = new("--max-length") { Description = "Truncate reviews to this many tokens (with [CLS]/[SEP])." };
     private readonly Option<int?> maxTrain = new("--max-train-samples") { Description = "Use at most this many training reviews." };
     private readonly Option<int?> maxEval = new("--max-eval-samples") { Description = "Use at most this many validation reviews, and test reviews unless --max-test-samples is given." };
@@ -53,10 +57,48 @@ internal sealed class FineTuneOptionSet
     {
         Description = "Layer-wise learning-rate decay (Sun et al. 2019: 0.95): the head gets the base rate, each layer below a factor less.",
     };
+    private readonly Option<string?> resume = new("--resume")
+    {
+        Description = "Continue an interrupted run: alone, from the latest checkpoint of --output (or of the latest runs/ folder when --output is not given); "
+                    + "with a path, from that checkpoint-N folder or run folder (HF's resume_from_checkpoint).",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    private readonly Option<bool> overwriteOutputDir = new("--overwrite-output-dir")
+    {
+        Description = "Start over in an --output folder that already holds checkpoints (they are deleted). Without it, or --resume, such a folder is refused.",
+    };
+    private readonly Option<int?> saveSteps = new("--save-steps")
+    {
+        Description = "Evaluate and write a checkpoint every N optimizer steps (default: the preset's validation passes, spread over the run).",
+    };
+    private readonly Option<string?> trainFile = new("--train-file")
+    {
+        Description = "Your own data instead of IMDb: a .csv/.tsv (with a header row) or .jsonl file of labelled texts (HF run_glue.py's --train_file).",
+    };
+    private readonly Option<string?> validationFile = new("--validation-file")
+    {
+        Description = "Validation file (same format); default: 20% of --train-file, split with --seed.",
+    };
+    private readonly Option<string?> testFile = new("--test-file")
+    {
+        Description = "Test file (same format); default: the validation split is also reported as test.",
+    };
+    private readonly Option<string> textColumn = new("--text-column")
+    {
+        Description = "Column (CSV header) or key (JSON Lines) of the text in --train-file/--validation-file/--test-file.",
+        DefaultValueFactory = _ => "text",
+    };
+    private readonly Option<string> labelColumn = new("--label-column")
+    {
+        Description = "Column or key of the label (names such as 'positive', or integer ids).",
+        DefaultValueFactory = _ => "label",
+    };
+    private readonly string _outputPrefix;
 
     /// <param name="outputPrefix">Start of the default run-folder name under <c>runs/</c>.</param>
     public FineTuneOptionSet(string outputPrefix)
     {
+        _outputPrefix = outputPrefix;
         output = new Option<string>("--output")
         {
             Description = "Where the fine-tuned model, tokenizer, metrics.json and the plot go.",
@@ -72,8 +114,8 @@ internal sealed class FineTuneOptionSet
     {
         foreach (Option option in new Option[]
                  {
-                     model, data, output, cacheDir, preset, epochs, batchSize, learningRate, maxLength, maxTrain, maxEval, maxTest, seed,
-                     bf16, precision, truncation, layerwiseDecay,
+                     model, data, output, cacheDir, preset, epochs, batchSize, learningRate, warmupSteps, maxLength, maxTrain, maxEval, maxTest, seed,
+                     bf16, precision, truncation, layerwiseDecay, resume, overwriteOutputDir, saveSteps, trainFile, validationFile, testFile, textColumn, labelColumn,
                  })
         {
             command.Options.Add(option);
@@ -97,19 +139,30 @@ internal sealed class FineTuneOptionSet
         int runEpochs = parsed.GetValue(epochs) ?? recipe.Epochs;
         var requested = SamplePrecision.Parse(parsed.GetValue(precision), parsed.GetValue(bf16));
         var decision = SamplePrecision.DecideAndPrint(requested);
+        // Paths are the user's: resolve them where the user is (scripts/run-imdb.sh passes that directory along).
+        static string? Local(string? path) => path is null ? null : SamplePaths.Resolve(path);
+        var (outputDir, resumeFrom) = ResolveOutput(parsed);
         return new SampleOptions
         {
-            Model = parsed.GetValue(model)!,
-            Data = parsed.GetValue(data),
-            Output = parsed.GetValue(output)!,
-            CacheDir = parsed.GetValue(cacheDir)!,
+            Model = SamplePaths.ResolveModel(parsed.GetValue(model)!),
+            Data = Local(parsed.GetValue(data)),
+            Output = outputDir,
+            CacheDir = SamplePaths.Resolve(parsed.GetValue(cacheDir)!),
+            Resume = resumeFrom,
+            OverwriteOutputDir = parsed.GetValue(overwriteOutputDir),
+            SaveSteps = parsed.GetValue(saveSteps),
+            TrainFile = Local(parsed.GetValue(trainFile)),
+            ValidationFile = Local(parsed.GetValue(validationFile)),
+            TestFile = Local(parsed.GetValue(testFile)),
+            TextColumn = parsed.GetValue(textColumn)!,
+            LabelColumn = parsed.GetValue(labelColumn)!,
+            CommandLine = ResumeCommand.Capture(parsed),
             Preset = recipe.Name,
             Epochs = runEpochs,
             BatchSize = parsed.GetValue(batchSize) ?? recipe.BatchSize,
             LearningRate = parsed.GetValue(learningRate) ?? recipe.LearningRate,
-            // The preset's warmup is a share of its schedule: --epochs 1 on the 3-epoch full recipe warms up for a
-            // third of its 500 steps, not for 40% of the run.
-            WarmupSteps = recipe.WarmupSteps * runEpochs / recipe.Epochs,
+            // The presets' warmup is a share of the run (0.1), so it needs no scaling with --epochs.
+            WarmupSteps = parsed.GetValue(warmupSteps) ?? recipe.WarmupSteps,
             Evaluations = recipe.Evaluations,
             WeightDecay = recipe.WeightDecay,
             MaxLength = parsed.GetValue(maxLength) ?? recipe.MaxLength,
@@ -122,5 +175,31 @@ internal sealed class FineTuneOptionSet
             Truncation = parsed.GetValue(truncation)!,
             LayerwiseLrDecay = parsed.GetValue(layerwiseDecay),
         };
+    }
+
+    /// <summary>
+    /// The run folder and what to resume: <c>--resume</c> alone resumes <c>--output</c>, or, without <c>--output</c>, the
+    /// latest <c>runs/&lt;prefix&gt;-*</c> folder with a checkpoint (the default folder name has a timestamp, so a plain
+    /// rerun would otherwise start a new folder and orphan the checkpoints). <c>--resume &lt;path&gt;</c> also names the
+    /// run folder when <c>--output</c> is not given. Resume value: null = no resume, "" = latest in the output folder.
+    /// </summary>
+    private (string Output, string? Resume) ResolveOutput(ParseResult parsed)
+    {
+        bool explicitOutput = parsed.GetResult(output) is { Implicit: false };
+        string outputDir = SamplePaths.Resolve(parsed.GetValue(output)!);
+        if (parsed.GetResult(resume) is null) return (outputDir, null);
+        string? path = parsed.GetValue(resume);
+        if (path is not null)
+        {
+            string checkpoint = SamplePaths.Resolve(path);
+            string? run = RunFolder.RunOf(RunFolder.CheckpointIn(checkpoint) ?? checkpoint) ?? (Directory.Exists(RunFolder.CheckpointsOf(checkpoint)) ? checkpoint : null);
+            return (explicitOutput || run is null ? outputDir : run, checkpoint);
+        }
+        if (explicitOutput) return (outputDir, "");
+        string runs = Path.GetDirectoryName(outputDir)!;
+        string latest = RunFolder.LatestRun(runs, _outputPrefix)
+            ?? throw new ArgumentException($"--resume: no earlier run with a checkpoint in {runs}; pass --output <run folder> or --resume <checkpoint folder>.");
+        AnsiConsole.MarkupLineInterpolated($"[grey]--resume: continuing the latest run, {latest}.[/]");
+        return (latest, "");
     }
 }

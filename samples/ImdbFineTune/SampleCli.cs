@@ -11,12 +11,16 @@ namespace ImdbFineTune;
 /// </summary>
 internal static class SampleCli
 {
-    public static Task<int> RunAsync(string[] args) => Build().Parse(args).InvokeAsync();
+    /// <summary>Parses and runs; <paramref name="cancellationToken"/> is what Ctrl-C cancels (see <see cref="StopOnSignal"/>).</summary>
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
+        // ProcessTerminationTimeout = null: no System.CommandLine signal handler; StopOnSignal cancels the token instead.
+        Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellationToken);
 
     public static RootCommand Build()
     {
         var fineTune = new FineTuneOptionSet("imdb");
-        var root = new RootCommand("Fine-tunes DistilBERT on the IMDb movie-review sentiment dataset and reports test accuracy.");
+        var root = new RootCommand("Fine-tunes DistilBERT on the IMDb movie-review sentiment dataset (or your own CSV/JSON Lines "
+            + "data: --train-file) and reports test accuracy. " + ExitCodes.Help);
         fineTune.AddTo(root);
         root.SetAction((ParseResult parsed, CancellationToken cancellationToken) => RunGuardedAsync(async () =>
         {
@@ -25,6 +29,7 @@ internal static class SampleCli
         }));
 
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(DistilCommand.Create());
         return root;
     }
 
@@ -40,25 +45,26 @@ internal static class SampleCli
     }
 
     /// <summary>
-    /// Runs a command's work and maps the outcome to an exit code: 0 done, 130 cancelled, 1 for a failure the user can
-    /// fix (a wrong path, a corrupt file: one clear line, no stack trace). Anything else is a bug and keeps its trace.
+    /// Runs a command's work and maps the outcome to an exit code (<see cref="ExitCodes"/>): 0 done, 3 interrupted by
+    /// Ctrl-C, 1 for a failure the user can fix (a wrong path, a corrupt file: one clear line, no stack trace). Anything
+    /// else is a bug and keeps its trace.
     /// </summary>
     public static async Task<int> RunGuardedAsync(Func<Task> work)
     {
         try
         {
             await work();
-            return 0;
+            return ExitCodes.Success;
         }
         catch (OperationCanceledException)
         {
-            AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
-            return 130;
+            AnsiConsole.MarkupLine($"[yellow]Cancelled (exit code {ExitCodes.Interrupted}).[/]");
+            return ExitCodes.Interrupted;
         }
         catch (Exception ex) when (UserFacingError.IsExpected(ex))
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {UserFacingError.Describe(ex)}");
-            return 1;
+            return ExitCodes.UserError;
         }
     }
 }

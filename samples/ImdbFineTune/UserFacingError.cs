@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DistilBert.Sharp.Hub;
 
 namespace ImdbFineTune;
 
@@ -19,8 +20,10 @@ internal static class UserFacingError
         {
             DirectoryNotFoundException or FileNotFoundException =>
                 " Check --model (a local folder with config.json, model.safetensors and vocab.txt, or a hub id) and --data (an aclImdb folder or aclImdb_v1.tar.gz).",
-            InvalidDataException => " The file looks corrupt: delete it (or the cache folder) and run again.",
-            HttpRequestException => " No network? Pass --data with a local aclImdb folder or archive, and --model with a local folder.",
+            // Data errors say what is wrong and what to do themselves (and never to delete the user's own file).
+            HubOfflineException or HttpRequestException or HubException { StatusCode: null, InnerException: HttpRequestException or IOException } =>
+                (ex is HubOfflineException ? "" : " No network?") + " Use local files: --data <aclImdb folder or aclImdb_v1.tar.gz> and --model <folder with config.json, model.safetensors and vocab.txt>"
+                + " (or --train-file <your .csv/.jsonl> instead of --data).",
             _ => "",
         };
         return message + hint;

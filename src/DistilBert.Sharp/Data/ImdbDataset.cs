@@ -62,7 +62,7 @@ public static class ImdbDataset
                     : null;
                 await FileDownloader.DownloadAsync(options.ArchiveUrl, archive, download, cancellationToken).ConfigureAwait(false);
             }
-            return await ExtractAsync(archive, cacheDir, options, logger, cancellationToken).ConfigureAwait(false);
+            return await ExtractAsync(archive, cacheDir, options, logger, ownedArchive: true, cancellationToken).ConfigureAwait(false);
         }
         if (Directory.Exists(dataPath))
         {
@@ -70,7 +70,7 @@ public static class ImdbDataset
             string inner = Path.Combine(dataPath, FolderName);
             if (IsAclImdbFolder(inner)) return Path.GetFullPath(inner);
             string archive = Path.Combine(dataPath, ArchiveFileName);
-            if (File.Exists(archive)) return await ExtractAsync(archive, cacheDir, options, logger, cancellationToken).ConfigureAwait(false);
+            if (File.Exists(archive)) return await ExtractAsync(archive, cacheDir, options, logger, ownedArchive: false, cancellationToken).ConfigureAwait(false);
             throw new DirectoryNotFoundException($"'{dataPath}' holds no IMDb data: expected an '{FolderName}' folder (with train/ and test/), " +
                 $"a folder containing it, or {ArchiveFileName}. Download it from {ArchiveUrl}, or pass no data path to download it automatically.");
         }
@@ -78,7 +78,7 @@ public static class ImdbDataset
         {
             if (!dataPath.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) && !dataPath.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"'{dataPath}' is a file but not a .tar.gz archive; pass {ArchiveFileName} or an '{FolderName}' folder.", nameof(dataPath));
-            return await ExtractAsync(dataPath, cacheDir, options, logger, cancellationToken).ConfigureAwait(false);
+            return await ExtractAsync(dataPath, cacheDir, options, logger, ownedArchive: false, cancellationToken).ConfigureAwait(false);
         }
         throw new FileNotFoundException($"The IMDb data path '{dataPath}' does not exist. Pass an '{FolderName}' folder, {ArchiveFileName}, " +
             $"or no data path to download it from {ArchiveUrl}.", dataPath);
@@ -109,7 +109,10 @@ public static class ImdbDataset
         return parts[2] is "pos" or "neg";
     }
 
-    private static async Task<string> ExtractAsync(string archive, string cacheDir, ImdbOptions options, ILogger logger, CancellationToken cancellationToken)
+    // ownedArchive: the library downloaded the archive into the cache, so a damaged copy is deleted and the next run
+    // downloads it afresh. The user's own file is never deleted; the message says what to do instead.
+    private static async Task<string> ExtractAsync(string archive, string cacheDir, ImdbOptions options, ILogger logger, bool ownedArchive,
+        CancellationToken cancellationToken)
     {
         string target = Path.GetFullPath(cacheDir);
         Func<string, bool>? filter = options.IncludeUnsupervisedAndExtras ? null : IsLabelledReviewEntry;
@@ -118,7 +121,19 @@ public static class ImdbDataset
             ? new InlineProgress<ExtractionProgress>(e => p.Report(new ImdbPreparationProgress(ImdbPreparationStage.Extracting, e.ArchiveBytesRead, e.ArchiveBytesTotal, e.FilesExtracted)))
             : null;
         logger.LogInformation("Extracting {Archive} into {Target}.", archive, target);
-        ExtractionResult result = await TarGzExtractor.ExtractAsync(archive, target, filter, key, extractProgress, cancellationToken).ConfigureAwait(false);
+        ExtractionResult result;
+        try
+        {
+            result = await TarGzExtractor.ExtractAsync(archive, target, filter, key, extractProgress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            if (!ownedArchive)
+                throw new InvalidDataException($"{ex.Message} Download {ArchiveFileName} again from {ArchiveUrl} and pass the new copy " +
+                    "(or an extracted aclImdb folder) with the data path.", ex);
+            File.Delete(archive);
+            throw new InvalidDataException($"{ex.Message} The downloaded copy was deleted; run again to download it afresh.", ex);
+        }
         if (result.AlreadyComplete) logger.LogInformation("Reusing the earlier extraction in {Target}.", target);
         else logger.LogInformation("Extracted {Files} files into {Target}.", result.FilesExtracted, target);
         string folder = Path.Combine(target, FolderName);

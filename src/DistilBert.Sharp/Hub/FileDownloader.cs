@@ -29,6 +29,7 @@ public static class FileDownloader
     /// <param name="progress">Receives progress, including the bytes resumed from disk.</param>
     /// <param name="cancellationToken">Stops the download; the partial file stays for the next call to resume.</param>
     /// <exception cref="HubException">The server answered with an error status, or the download kept failing.</exception>
+    /// <exception cref="HubOfflineException">The host name does not resolve (the machine looks offline); not retried.</exception>
     /// <exception cref="DownloadIntegrityException">The received length differs from the announced one.</exception>
     public static Task DownloadAsync(Uri uri, string destinationPath, IProgress<DownloadProgress>? progress = null,
         CancellationToken cancellationToken = default)
@@ -60,6 +61,10 @@ public static class FileDownloader
                 total = await FetchOnceAsync(client, uri, partial, existing, total, request, logger, cancellationToken).ConfigureAwait(false);
                 break;
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && NetworkErrors.IsNameResolutionFailure(ex))
+            {
+                throw new HubOfflineException(NetworkErrors.OfflineMessage(uri, ex), ex); // not transient: no retry
+            }
             catch (Exception ex) when (IsTransient(ex, cancellationToken) && attempt < request.MaxResumeAttempts)
             {
                 long have = File.Exists(partial) ? new FileInfo(partial).Length : 0;
@@ -69,8 +74,9 @@ public static class FileDownloader
             }
             catch (Exception ex) when (IsTransient(ex, cancellationToken))
             {
-                throw new HubException($"Downloading {HttpTransport.Describe(uri)} failed after {request.MaxResumeAttempts + 1} attempts: " +
-                    $"{ex.Message} The partial file {partial} is kept; run again to resume.", ex);
+                long kept = File.Exists(partial) ? new FileInfo(partial).Length : 0;
+                throw new HubException($"Downloading {HttpTransport.Describe(uri)} failed after {request.MaxResumeAttempts + 1} attempts: {ex.Message}" +
+                    (kept > 0 ? $" The partial file {partial} ({kept} bytes) is kept; run again to resume." : " Nothing was downloaded."), ex);
             }
         }
         await VerifyAsync(partial, destinationPath, total, request, cancellationToken).ConfigureAwait(false);

@@ -103,7 +103,10 @@ public sealed class HubClient : IDisposable
         catch (Exception ex) when (IsUnreachable(ex, cancellationToken))
         {
             _logger.LogWarning("Could not reach {Endpoint} ({Error}); looking for {File} of {Repo} in the cache.", _endpoint, ex.Message, file, repoId);
-            return FromCacheOrThrow(repoId, file, rev, $"{_endpoint} could not be reached ({ex.Message})", ex);
+            string why = NetworkErrors.IsNameResolutionFailure(ex)
+                ? $"the host name of {_endpoint} could not be resolved, so this machine looks offline ({ex.Message})"
+                : $"{_endpoint} could not be reached ({ex.Message})";
+            return FromCacheOrThrow(repoId, file, rev, why, ex);
         }
 
         Cache.WriteRef(repoId, rev, meta.Commit);

@@ -13,9 +13,10 @@ namespace DistilBert.Sharp.Inference;
 /// <remarks>
 /// Texts are sorted by token count before batching, so each batch is padded only to the length of similar texts
 /// (on IMDb this removes most of the padding a fixed-order batch carries); results come back in input order.
-/// The pipeline does not own the model or the tokenizer.
+/// A pipeline built with the constructor does not own the model or the tokenizer; one made by
+/// <see cref="FromPretrained"/> owns the model it loaded and disposes it.
 /// </remarks>
-public sealed class TextClassificationPipeline : ITextClassifier
+public sealed partial class TextClassificationPipeline : ITextClassifier, IDisposable
 {
     private readonly PreTrainedModel _model;
     private readonly DistilBertTokenizer _tokenizer;
@@ -24,6 +25,8 @@ public sealed class TextClassificationPipeline : ITextClassifier
 
     /// <summary>Creates the pipeline.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Batch size or top-k is not positive.</exception>
+    /// <exception cref="ArgumentException">The model has no sequence-classification head (e.g. a bare encoder or a
+    /// masked-LM model): it does not return one row of logits per text.</exception>
     public TextClassificationPipeline(PreTrainedModel model, DistilBertTokenizer tokenizer, TextClassificationPipelineOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -36,7 +39,14 @@ public sealed class TextClassificationPipeline : ITextClassifier
         _model = model;
         _tokenizer = tokenizer;
         _collator = new DataCollatorWithPadding(tokenizer.PadTokenId);
+        RequireClassificationHead();
     }
+
+    /// <summary>The model the pipeline runs.</summary>
+    public PreTrainedModel Model => _model;
+
+    /// <summary>The tokenizer the pipeline uses.</summary>
+    public DistilBertTokenizer Tokenizer => _tokenizer;
 
     /// <summary>Classifies one text: the top-k labels, best first.</summary>
     public IReadOnlyList<ClassificationResult> Predict(string text)

@@ -80,7 +80,10 @@ public sealed class DistilBertTokenizer
         return new DistilBertTokenizer(settings, vocab, added);
     }
 
-    /// <summary>Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c>, loadable by HF.</summary>
+    /// <summary>
+    /// Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and the fast tokenizer's
+    /// <c>tokenizer.json</c>, loadable by HF (slow and fast) and by runtimes that read only <c>tokenizer.json</c>.
+    /// </summary>
     public void SavePretrained(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

@@ -66,7 +66,7 @@ internal static class TokenizerFiles
         return (settings, vocab, added);
     }
 
-    /// <summary>Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c>.</summary>
+    /// <summary>Writes <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and <c>tokenizer.json</c>.</summary>
     public static void Save(string directory, TokenizerSettings settings, WordPieceVocabulary vocab)
     {
         // The folder is swapped in whole (other files in it are kept), so a kill never mixes old and new tokenizer files.
@@ -75,6 +75,7 @@ internal static class TokenizerFiles
             vocab.Save(Path.Combine(staging, VocabFile));
             AtomicFile.WriteAllText(Path.Combine(staging, TokenizerConfigFile), settings.ToTokenizerConfig().ToJsonString(Indented) + "\n");
             AtomicFile.WriteAllText(Path.Combine(staging, SpecialTokensMapFile), settings.ToSpecialTokensMap().ToJsonString(Indented) + "\n");
+            TokenizerJsonWriter.Write(Path.Combine(staging, TokenizerJsonFile), settings, vocab);
         });
     }
 

@@ -32,7 +32,7 @@ public sealed partial class Trainer
         get
         {
             if (_precision is { } decided) return decided;
-            var decision = PrecisionPolicy.Resolve(Args.EffectivePrecision, Args.Device, _hardwareProbe);
+            var decision = PrecisionPolicy.Resolve(Args.EffectivePrecision, TorchDeviceJsonConverter.Name(Args.Device), _hardwareProbe);
             if (decision.Warning is { } warning) _logger.LogWarning("{Warning}", warning);
             else if (decision.UseBf16 || Args.EffectivePrecision != PrecisionMode.Fp32) _logger.LogInformation("Precision: {Reason}", decision.Reason);
             return _precision = decision;

@@ -16,7 +16,7 @@ namespace DistilBert.Sharp.Training;
 /// <see cref="TrainerCallback"/>s, checkpoints that resume bit-exactly, and <see cref="Evaluate"/> / <see cref="Predict"/>.
 /// </summary>
 /// <remarks>
-/// One optimizer step, top to bottom (see <see cref="Train"/>): sampler → collator (batch tensors) → model forward →
+/// One optimizer step, top to bottom (see <see cref="Train(string?, CancellationToken)"/>): sampler → collator (batch tensors) → model forward →
 /// loss ÷ micro-batches → backward → (after the last micro-batch) clip → AdamW with the scheduled learning rate →
 /// state and callbacks → maybe log / evaluate / save. Each micro-batch runs in its own dispose scope.
 /// </remarks>
@@ -35,7 +35,7 @@ public sealed partial class Trainer : IDisposable
     /// <summary>Creates a trainer.</summary>
     /// <param name="model">The model to train; its weights are updated in place.</param>
     /// <param name="args">Training configuration (validated here).</param>
-    /// <param name="trainDataset">Training examples (required by <see cref="Train"/>): a <see cref="TextClassificationDataset"/>,
+    /// <param name="trainDataset">Training examples (required by <see cref="Train(string?, CancellationToken)"/>): a <see cref="TextClassificationDataset"/>,
     /// a <see cref="TokenClassificationDataset"/>, a <see cref="QuestionAnsweringDataset"/>, or any <see cref="IModelDataset"/>.</param>
     /// <param name="evalDataset">Evaluation examples (required by <see cref="Evaluate"/> without an argument and by eval strategies).</param>
     /// <param name="dataCollator">Batch builder; default pads with id 0 (<see cref="DataCollatorWithPadding"/>, which also carries
@@ -63,7 +63,7 @@ public sealed partial class Trainer : IDisposable
         _computeMetrics = computeMetrics;
         _callbacks = new CallbackHandler([new DefaultFlowCallback(), .. callbacks ?? []]);
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _device = new torch.Device(args.Device);
+        _device = args.Device;
         _model.to(_device);
     }
 
@@ -143,6 +143,7 @@ public sealed partial class Trainer : IDisposable
         var groups = ParameterGroupsFactory?.Invoke(_model, Args) ?? ParameterGroups.Create(_model, Args);
         _optimizer = new AdamW(groups, Args.AdamBeta1, Args.AdamBeta2, Args.AdamEpsilon);
         var schedule = new LearningRateSchedule(Args.LrSchedulerType, Args.GetWarmupSteps(maxSteps), maxSteps, Args.LearningRate);
+        WarnIfWarmupCoversRun(schedule.WarmupSteps, maxSteps);
 
         State = new TrainerState
         {
@@ -165,6 +166,7 @@ public sealed partial class Trainer : IDisposable
         int startStep = State.GlobalStep;
         double lossSinceLog = 0, lossThisRun = 0;
         int lastLoggedStep = State.GlobalStep;
+        var progressLog = StartProgressLog();
         _model.train();
         _callbacks.TrainBegin(Args, State, Control);
         // Resuming a run that already reached max_steps does no optimizer step, writes no checkpoint, and returns.
@@ -206,6 +208,7 @@ public sealed partial class Trainer : IDisposable
                 State.GlobalStep++;
                 State.Epoch = epoch + (double)(groupStart + micro) / batches.Length;
                 _callbacks.StepEnd(Args, State, Control);
+                progressLog.Step(stepLoss, lr);
                 MaybeLogSaveEvaluate(ref lossSinceLog, ref lastLoggedStep, gradNorm, lr, cancellationToken);
                 if (Control.ShouldEpochStop || Control.ShouldTrainingStop) break;
             }
@@ -241,12 +244,7 @@ public sealed partial class Trainer : IDisposable
         using var scope = torch.NewDisposeScope();
         var examples = indices.Select(i => ds[i]).ToArray();
         var inputs = ToDevice(_collator.Collate(examples));
-        ModelOutput output;
-        // Only the forward runs under autocast; backward follows the casts recorded in the graph (as in HF/PyTorch).
-        using (MixedPrecision.Bf16Autocast(UseBf16))
-            output = _model.forward(inputs);
-        var loss = output.Loss ?? throw new InvalidOperationException(
-            "The model returned no loss; training needs labels in the dataset and a model head that computes a loss.");
+        var loss = ComputeLoss(inputs, indices); // Trainer.Loss.cs: the model's loss or LossFunction's
         var scaled = microBatchesInStep == 1 ? loss : loss / microBatchesInStep;
         scaled.backward();
         return scaled.item<float>(); // copied out before the scope frees the graph

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TorchSharp;
 
 namespace DistilBert.Sharp.Training;
 
@@ -50,10 +51,16 @@ public sealed record TrainingArguments
     /// <summary>Learning-rate schedule. Default linear.</summary>
     public SchedulerType LrSchedulerType { get; init; } = SchedulerType.Linear;
 
-    /// <summary>Warmup steps; when 0, <see cref="WarmupRatio"/> decides. Default 0.</summary>
-    public int WarmupSteps { get; init; }
+    /// <summary>
+    /// Linear warmup length, as in HF v5: a whole number ≥ 1 is a step count; a fraction in (0, 1) is a share of the
+    /// run's total steps (rounded up), so the warmup scales with the run; 0 lets <see cref="WarmupRatio"/> decide. Default 0.
+    /// </summary>
+    public double WarmupSteps { get; init; }
 
-    /// <summary>Fraction of the total steps used for warmup (rounded up) when <see cref="WarmupSteps"/> is 0. Default 0.</summary>
+    /// <summary>
+    /// Fraction of the total steps used for warmup (rounded up) when <see cref="WarmupSteps"/> is 0 (HF v4's
+    /// <c>warmup_ratio</c>). Default 0.
+    /// </summary>
     public double WarmupRatio { get; init; }
 
     /// <summary>Micro-batches whose gradients are summed before one optimizer step. Default 1.</summary>
@@ -125,8 +132,18 @@ public sealed record TrainingArguments
     [JsonIgnore]
     public Runtime.PrecisionMode EffectivePrecision => Bf16 ? Runtime.PrecisionMode.Bf16 : Precision;
 
-    /// <summary>Torch device to train on (e.g. <c>cpu</c>, <c>cuda</c>). Default <c>cpu</c>.</summary>
-    public string Device { get; init; } = "cpu";
+    /// <summary>
+    /// Torch device to train on (e.g. <c>torch.CPU</c>, <c>torch.CUDA</c>), the same type the other options take.
+    /// Default CPU. Written to <c>training_args.json</c> as its name (<c>"cpu"</c>, <c>"cuda:0"</c>).
+    /// </summary>
+    [JsonConverter(typeof(TorchDeviceJsonConverter))]
+    public torch.Device Device { get; init; } = torch.CPU;
+
+    /// <summary>
+    /// Turns off the trainer's progress lines (HF's <c>disable_tqdm</c>: step/total, loss, learning rate and ETA, written
+    /// to the trainer's <c>ILogger</c> every <see cref="Trainer.ProgressLogInterval"/>). Default false.
+    /// </summary>
+    public bool DisableTqdm { get; init; }
 
     /// <summary>
     /// HF's <c>report_to</c>; only "none" is supported (experiment trackers are out of scope: observe the run through
@@ -149,8 +166,12 @@ public sealed record TrainingArguments
         GreaterIsBetter ?? (EffectiveMetricForBestModel is string m && m is not ("loss" or "eval_loss"));
 
     /// <summary>Warmup steps for a run of <paramref name="totalSteps"/> steps (HF's <c>get_warmup_steps</c>).</summary>
-    public int GetWarmupSteps(int totalSteps) =>
-        WarmupSteps > 0 ? WarmupSteps : (int)Math.Ceiling(totalSteps * WarmupRatio);
+    public int GetWarmupSteps(int totalSteps) => WarmupSteps switch
+    {
+        >= 1 => (int)WarmupSteps,
+        > 0 => (int)Math.Ceiling(totalSteps * WarmupSteps),
+        _ => (int)Math.Ceiling(totalSteps * WarmupRatio),
+    };
 
     /// <summary>
     /// Rejects invalid values and combinations up front, with HF's rules, naming the offending argument.
@@ -172,7 +193,8 @@ public sealed record TrainingArguments
         Require(AdamBeta1 is >= 0 and < 1, $"adam_beta1 must be in [0, 1) (got {AdamBeta1}).");
         Require(AdamBeta2 is >= 0 and < 1, $"adam_beta2 must be in [0, 1) (got {AdamBeta2}).");
         Require(AdamEpsilon >= 0, $"adam_epsilon must be >= 0 (got {AdamEpsilon}).");
-        Require(WarmupSteps >= 0, $"warmup_steps must be >= 0 (got {WarmupSteps}).");
+        Require(WarmupSteps >= 0 && (WarmupSteps < 1 || WarmupSteps == Math.Floor(WarmupSteps)),
+            $"warmup_steps must be a whole number of steps or a fraction in [0, 1) of the total steps (got {WarmupSteps}).");
         Require(WarmupRatio is >= 0 and <= 1, $"warmup_ratio must be in [0, 1] (got {WarmupRatio}).");
         Require(GradientAccumulationSteps >= 1, $"gradient_accumulation_steps must be >= 1 (got {GradientAccumulationSteps}).");
         Require(LoggingStrategy != IntervalStrategy.Steps || LoggingSteps > 0,
@@ -197,7 +219,7 @@ public sealed record TrainingArguments
             }
         }
         Require(ReportTo.All(r => r is "none"), $"report_to supports only 'none' (got {string.Join(", ", ReportTo)}); use callbacks or ILogger to observe training.");
-        Require(!string.IsNullOrWhiteSpace(Device), "device must name a torch device such as 'cpu' or 'cuda'.");
+        Require(Device is not null, "device must be a torch device such as torch.CPU or torch.CUDA.");
     }
 
     /// <summary>Serialises the arguments as <c>training_args.json</c> (snake_case keys, as HF writes them).</summary>

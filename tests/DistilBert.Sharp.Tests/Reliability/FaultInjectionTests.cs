@@ -68,7 +68,10 @@ public class FaultInjectionTests(ITestOutputHelper output)
             // The run that was killed and resumed ends where the uninterrupted one did, bit for bit.
             Assert.Equal(expected, File.ReadAllBytes(Path.Combine(outputDir, "final", "model.safetensors")));
             AssertNoLeftovers(outputDir);
-            if (saveTotalLimit > 0) Assert.Equal(saveTotalLimit, CheckpointManager.SortedCheckpoints(outputDir).Count);
+            // A kill after the last checkpoint is written but before the rotation leaves one checkpoint too many: the
+            // resumed run has nothing left to train, so it saves (and rotates) nothing, as HF's Trainer does.
+            if (saveTotalLimit > 0)
+                Assert.InRange(CheckpointManager.SortedCheckpoints(outputDir).Count, saveTotalLimit, saveTotalLimit + 1);
         }
         output.WriteLine($"save_total_limit={saveTotalLimit}: {kills} kills ({insideSave} aimed inside a save), {launches} launches, " +
             $"{episodes} runs completed bit-identical, {checkpointsVerified} checkpoint loads after kills, 0 failures");

@@ -100,8 +100,8 @@ public static class TarGzExtractor
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
         {
-            throw new InvalidDataException($"'{archivePath}' is not a valid .tar.gz archive or is truncated ({ex.Message}). " +
-                "Delete it and download it again.", ex);
+            // The fact only: whether to delete the file is the caller's call (it may be the user's own copy).
+            throw new InvalidDataException($"'{archivePath}' is not a valid .tar.gz archive or is truncated ({ex.Message}).", ex);
         }
         progress?.Report(new ExtractionProgress(files, skipped, archive.Length, archive.Length, null));
         await File.WriteAllTextAsync(marker, markerText, cancellationToken).ConfigureAwait(false);

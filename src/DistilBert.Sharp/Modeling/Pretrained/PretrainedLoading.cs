@@ -23,7 +23,7 @@ internal static class PretrainedLoading
         TorchRuntime.EnsureLoaded();
         var location = PretrainedLocation.Resolve(pathOrHubId, options);
         var config = readConfig(location.ConfigPath);
-        if (options.NumLabels is { } numLabels) config.NumLabels = numLabels;
+        options.ApplyLabels(config);
         var model = create(config);
         try
         {
