@@ -9,20 +9,7 @@ internal static class TorchForward
     public static Dictionary<string, (float[] Data, long[] Shape)> Run(PreTrainedModel model, IReadOnlyList<int[]> rows, int padId,
         IReadOnlyList<int[]>? tokenTypes = null)
     {
-        int batch = rows.Count, seq = rows.Max(r => r.Length);
-        var ids = new long[batch * seq];
-        var mask = new long[batch * seq];
-        var types = new long[batch * seq];
-        for (int b = 0; b < batch; b++)
-        {
-            for (int s = 0; s < seq; s++)
-            {
-                bool real = s < rows[b].Length;
-                ids[b * seq + s] = real ? rows[b][s] : padId;
-                mask[b * seq + s] = real ? 1 : 0;
-                types[b * seq + s] = real && tokenTypes is not null ? tokenTypes[b][s] : 0;
-            }
-        }
+        var (ids, mask, types, batch, seq) = PaddedBatch.From(rows, padId, tokenTypes);
         bool wasTraining = model.training;
         model.eval();
         try

@@ -75,12 +75,8 @@ public sealed class OnnxTextClassificationPipeline : ITextClassifier, IDisposabl
     public IReadOnlyList<IReadOnlyList<ClassificationResult>> PredictBatch(IReadOnlyList<string> texts,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
+        ClassificationRanking.ThrowIfAnyNull(texts);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        for (int i = 0; i < texts.Count; i++)
-        {
-            if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null.");
-        }
         var encoded = _tokenizer.EncodeBatch(texts, new EncodeOptions
         {
             Truncation = TruncationStrategy.LongestFirst,
@@ -105,11 +101,8 @@ public sealed class OnnxTextClassificationPipeline : ITextClassifier, IDisposabl
     public IReadOnlyList<IReadOnlyList<ClassificationResult>> PredictBatch(IReadOnlyList<string> texts, IReadOnlyList<string> textPairs,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(textPairs);
+        ClassificationRanking.ThrowIfUnpaired(texts, textPairs);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (texts.Count != textPairs.Count)
-            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; pair {Math.Min(texts.Count, textPairs.Count)} has no partner.", nameof(textPairs));
         var encoded = _tokenizer.EncodeBatch(texts, textPairs, new EncodeOptions
         {
             Truncation = TruncationStrategy.LongestFirst,
@@ -170,13 +163,7 @@ public sealed class OnnxTextClassificationPipeline : ITextClassifier, IDisposabl
         return scores;
     }
 
-    private IReadOnlyList<ClassificationResult> Rank(float[] scores)
-    {
-        var labels = _config.Id2Label;
-        var all = scores.Select((s, id) => new ClassificationResult(labels.TryGetValue(id, out var name) ? name : $"LABEL_{id}", id, s));
-        var ranked = all.OrderByDescending(r => r.Score).ThenBy(r => r.LabelId);
-        return (_options.TopK is int k ? ranked.Take(k) : ranked).ToArray();
-    }
+    private IReadOnlyList<ClassificationResult> Rank(float[] scores) => ClassificationRanking.Rank(scores, _config.Id2Label, _options.TopK);
 
     private bool _disposed;
 

@@ -62,11 +62,7 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
     public IReadOnlyList<IReadOnlyList<ClassificationResult>> PredictBatch(IReadOnlyList<string> texts,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        for (int i = 0; i < texts.Count; i++)
-        {
-            if (texts[i] is null) throw new ArgumentNullException(nameof(texts), $"Text {i} is null.");
-        }
+        ClassificationRanking.ThrowIfAnyNull(texts);
         TorchRuntime.EnsureLoaded();
         var encoded = _tokenizer.EncodeBatch(texts, new EncodeOptions
         {
@@ -92,10 +88,7 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
     public IReadOnlyList<IReadOnlyList<ClassificationResult>> PredictBatch(IReadOnlyList<string> texts, IReadOnlyList<string> textPairs,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(textPairs);
-        if (texts.Count != textPairs.Count)
-            throw new ArgumentException($"{texts.Count} texts but {textPairs.Count} text pairs; pair {Math.Min(texts.Count, textPairs.Count)} has no partner.", nameof(textPairs));
+        ClassificationRanking.ThrowIfUnpaired(texts, textPairs);
         TorchRuntime.EnsureLoaded();
         var encoded = _tokenizer.EncodeBatch(texts, textPairs, new EncodeOptions
         {
@@ -168,11 +161,5 @@ public sealed partial class TextClassificationPipeline : ITextClassifier, IDispo
         };
     }
 
-    private IReadOnlyList<ClassificationResult> Rank(float[] scores)
-    {
-        var labels = _model.Config.Id2Label;
-        var all = scores.Select((s, id) => new ClassificationResult(labels.TryGetValue(id, out var name) ? name : $"LABEL_{id}", id, s));
-        var ranked = all.OrderByDescending(r => r.Score).ThenBy(r => r.LabelId);
-        return (_options.TopK is int k ? ranked.Take(k) : ranked).ToArray();
-    }
+    private IReadOnlyList<ClassificationResult> Rank(float[] scores) => ClassificationRanking.Rank(scores, _model.Config.Id2Label, _options.TopK);
 }
