@@ -28,7 +28,18 @@ internal sealed class SampleProcess : IDisposable
     /// <summary>Starts the sample with <paramref name="args"/>.</summary>
     public static SampleProcess Start(IEnumerable<string> args, string workingDirectory)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory };
+        // A test host started as a background job of a non-interactive shell (a CI script run with `&`, nohup) has
+        // SIGINT ignored (POSIX), and a child inherits that, so the sample would never see the Ctrl-C this test sends.
+        // A user's terminal never starts it that way: perl (always on Debian) restores the default disposition, then
+        // execs dotnet in the same process (same pid).
+        bool perl = File.Exists("/usr/bin/perl");
+        var start = new ProcessStartInfo(perl ? "/usr/bin/perl" : "dotnet") { WorkingDirectory = workingDirectory };
+        if (perl)
+        {
+            start.ArgumentList.Add("-e");
+            start.ArgumentList.Add("$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec dotnet: $!\";");
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(SampleDll);
         foreach (string arg in args) start.ArgumentList.Add(arg);
         return new SampleProcess(start);
