@@ -13,8 +13,12 @@ namespace DistilBert.Sharp.Benchmarks;
 /// </summary>
 internal static class MachineInfo
 {
-    /// <summary>"machine: model, cores; flags; torch threads N; load average a b c" (libtorch loaded: its thread count).</summary>
-    public static string Line() => Line($"torch threads {torch.get_num_threads()}");
+    /// <summary>"machine: model, cores; flags; torch threads N; MKL kernels; load average a b c" (loads libtorch).</summary>
+    public static string Line()
+    {
+        TorchRuntime.EnsureLoaded();
+        return Line($"torch threads {torch.get_num_threads()}; MKL fp32 GEMM: {TorchRuntime.MklKernels}");
+    }
 
     /// <summary>The same line with <paramref name="threads"/> saying the thread count where torch is not loaded here.</summary>
     public static string Line(string threads) => $"machine: {CpuCapabilities.Current}; {threads}; load average {LoadAverage()}";

@@ -109,7 +109,7 @@ internal sealed class DistilJob(SampleOptions options, DistilSettings settings)
             WarmupSteps = options.WarmupSteps, WeightDecay = options.WeightDecay, LoggingSteps = Math.Clamp(totalSteps / 50, 1, 100),
             EvalStrategy = IntervalStrategy.Steps, EvalSteps = evalSteps, SaveStrategy = SaveStrategy.Steps, SaveSteps = evalSteps,
             SaveTotalLimit = 1, LoadBestModelAtEnd = true, MetricForBestModel = "accuracy", GroupByLength = true,
-            Seed = options.Seed, Bf16 = options.Bf16, LayerwiseLrDecay = options.LayerwiseLrDecay,
+            Seed = options.Seed, Precision = options.Precision, LayerwiseLrDecay = options.LayerwiseLrDecay,
         };
         using var trainer = new Trainer(model, args, trainSet, validSet, collator, ClassificationMetrics.Compute, callbacks: null,
             loggerFactory.CreateLogger<Trainer>()) { LossFunction = loss };
@@ -128,7 +128,7 @@ internal sealed class DistilJob(SampleOptions options, DistilSettings settings)
     {
         var args = new TrainingArguments
         {
-            OutputDir = Path.Combine(options.Output, "predict"), PerDeviceEvalBatchSize = options.BatchSize * 2, Bf16 = options.Bf16,
+            OutputDir = Path.Combine(options.Output, "predict"), PerDeviceEvalBatchSize = options.BatchSize * 2, Precision = options.Precision,
         };
         using var trainer = new Trainer(model, args, dataCollator: collator, computeMetrics: ClassificationMetrics.Compute);
         return trainer.Predict(testSet, "test", cancellationToken);

@@ -95,7 +95,7 @@ internal sealed class FineTuneJob(SampleOptions options)
             MetricForBestModel = "accuracy",
             GroupByLength = true,
             Seed = options.Seed,
-            Bf16 = options.Bf16,
+            Precision = options.Precision,
             LayerwiseLrDecay = options.LayerwiseLrDecay,
             DisableTqdm = true, // the sample draws its own progress bar (below); a library user gets log lines instead
         };

@@ -72,7 +72,7 @@ internal static class PretrainCommand
         {
             OutputDir = Path.Combine(options.Output, "mlm-checkpoints"), MaxSteps = steps, PerDeviceTrainBatchSize = options.BatchSize,
             LearningRate = learningRate, WarmupRatio = 0.06, WeightDecay = 0.01, LoggingSteps = Math.Clamp(steps / 50, 1, 100),
-            SaveStrategy = SaveStrategy.No, GroupByLength = true, Seed = options.Seed, Bf16 = options.Bf16,
+            SaveStrategy = SaveStrategy.No, GroupByLength = true, Seed = options.Seed, Precision = options.Precision,
             Device = TorchSharp.torch.cuda.is_available() ? TorchSharp.torch.CUDA : TorchSharp.torch.CPU,
         };
         using var trainer = new Trainer(mlm, args, corpus, dataCollator: collator, logger: loggerFactory.CreateLogger<Trainer>());

@@ -22,6 +22,7 @@ namespace DistilBert.Sharp.FaultInjection.Child;
 /// turn, <c>count</c> times.</item>
 /// <item><c>read &lt;folder&gt; &lt;swap&gt;</c>: opens and reads every file of a malformed-input corpus
 /// (<see cref="MalformedReader"/>); a crash here is a test failure that names the case.</item>
+/// <item><c>mkl &lt;swap&gt;</c>: loads libtorch through the library and prints <c>MKL</c> and the GEMM kernel choice.</item>
 /// </list>
 /// </remarks>
 public static class Program
@@ -38,6 +39,11 @@ public static class Program
                 break;
             case "save":
                 Save(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case "mkl":
+                // Which GEMM kernels a fresh process gets (MklVendorDispatch), under the environment the test set.
+                Runtime.TorchRuntime.EnsureLoaded();
+                Marker("MKL " + Runtime.TorchRuntime.MklKernels);
                 break;
             case "read":
                 MalformedReader.ReadAll(args[1], Marker);

@@ -38,6 +38,28 @@ public sealed record CpuCapabilities(
     /// <summary>This machine's capabilities, detected once per process.</summary>
     public static CpuCapabilities Current => CurrentLazy.Value;
 
+    /// <summary>The CPUID vendor string (<c>AuthenticAMD</c>, <c>GenuineIntel</c>), or empty when unknown.</summary>
+    public string Vendor { get; init; } = "";
+
+    /// <summary>The CPUID display family (AMD: 0x19 is Zen 3/Zen 4, 0x1A is Zen 5), or 0 when unknown.</summary>
+    public int Family { get; init; }
+
+    /// <summary>The CPUID display model, or 0 when unknown.</summary>
+    public int Model { get; init; }
+
+    /// <summary>
+    /// The microarchitecture where the family says it (AMD Zen generations: Zen 3 and Zen 4 share family 0x19 and differ
+    /// by AVX-512), else null. Figures differ by generation: Zen 5 executes AVX-512 at full 512-bit width, Zen 4 in two
+    /// 256-bit halves, Zen 3 has none.
+    /// </summary>
+    public string? Microarchitecture => Vendor != "AuthenticAMD" ? null : Family switch
+    {
+        0x17 => "Zen/Zen 2",
+        0x19 => Avx512F ? "Zen 4" : "Zen 3",
+        0x1A => "Zen 5",
+        _ => null,
+    };
+
     /// <summary>Whether bf16 matrix products run natively (AVX512_BF16 or AMX-BF16) rather than emulated through fp32.</summary>
     public bool HasNativeBf16 => Avx512Bf16 || AmxBf16;
 
@@ -62,7 +84,10 @@ public sealed record CpuCapabilities(
     }
 
     /// <summary>One line for benchmark headers and logs: model, cores and flags.</summary>
-    public override string ToString() => $"{ModelName}, {LogicalCores} logical cores; {FlagSummary} (from {Source})";
+    public override string ToString() => $"{ModelName}{Identity}, {LogicalCores} logical cores; {FlagSummary} (from {Source})";
+
+    private string Identity => Vendor.Length == 0 ? "" :
+        $" ({Vendor} family 0x{Family:X2} model 0x{Model:X2}{(Microarchitecture is { } name ? ": " + name : "")})";
 
     /// <summary>
     /// Detects the capabilities of this machine: /proc/cpuinfo on Linux (what the kernel enabled), else the CPUID
@@ -94,7 +119,7 @@ public sealed record CpuCapabilities(
     /// </summary>
     internal static CpuCapabilities? ParseCpuInfo(string cpuinfo, int logicalCores)
     {
-        string? model = null;
+        string? model = null, vendor = null, family = null, modelNumber = null;
         HashSet<string>? flags = null;
         foreach (string line in cpuinfo.Split('\n'))
         {
@@ -102,13 +127,21 @@ public sealed record CpuCapabilities(
             if (colon < 0) continue;
             string key = line[..colon].Trim(), value = line[(colon + 1)..].Trim();
             if (model is null && key == "model name") model = value;
+            else if (vendor is null && key == "vendor_id") vendor = value;
+            else if (family is null && key == "cpu family") family = value;
+            else if (modelNumber is null && key == "model") modelNumber = value;
             else if (flags is null && key == "flags") flags = value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
             if (model is not null && flags is not null) break;
         }
         if (flags is null) return null;
         return new CpuCapabilities(string.IsNullOrWhiteSpace(model) ? "unknown CPU" : model, logicalCores,
             flags.Contains("avx2"), flags.Contains("avx512f"), flags.Contains("avx512_bf16"), flags.Contains("amx_bf16"),
-            flags.Contains("avx512_vnni"), flags.Contains("avx_vnni"), "/proc/cpuinfo");
+            flags.Contains("avx512_vnni"), flags.Contains("avx_vnni"), "/proc/cpuinfo")
+        {
+            Vendor = vendor ?? "",
+            Family = int.TryParse(family, out int f) ? f : 0,
+            Model = int.TryParse(modelNumber, out int m) ? m : 0,
+        };
     }
 
     /// <summary>
@@ -129,8 +162,20 @@ public sealed record CpuCapabilities(
             AmxBf16: Bit(edx0, 22) && Bit(edx0, 24),
             Avx512Vnni: avx512 && Bit(ecx0, 11),
             AvxVnni: avx2 && Bit(eax1, 4),
-            Source: "cpuid");
+            Source: "cpuid")
+        {
+            Vendor = MklVendorDispatch.Vendor(),
+            Family = DisplayFamily(X86Base.CpuId(1, 0).Eax),
+            Model = DisplayModel(X86Base.CpuId(1, 0).Eax),
+        };
     }
+
+    /// <summary>CPUID leaf 1's family: base family, plus the extended family when the base is 0xF.</summary>
+    internal static int DisplayFamily(int eax) => (eax >> 8 & 0xF) == 0xF ? 0xF + (eax >> 20 & 0xFF) : eax >> 8 & 0xF;
+
+    /// <summary>CPUID leaf 1's model: base model, with the extended model on top for families 0x6 and 0xF.</summary>
+    internal static int DisplayModel(int eax) =>
+        (eax >> 8 & 0xF) is 0x6 or 0xF ? (eax >> 16 & 0xF) << 4 | (eax >> 4 & 0xF) : eax >> 4 & 0xF;
 
     /// <summary>The 48-character brand string of CPUID leaves 0x80000002–4.</summary>
     private static string BrandString()

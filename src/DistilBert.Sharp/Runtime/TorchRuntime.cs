@@ -18,6 +18,14 @@ public static class TorchRuntime
     public const string RequiredGlibcxxVersion = "GLIBCXX_3.4.32";
 
     private static readonly object Gate = new();
+
+    /// <summary>
+    /// Which fp32 GEMM kernels libtorch's oneMKL runs in this process, in words, for benchmark headers and logs: on AMD
+    /// CPUs with AVX-512 the library lets oneMKL use its AVX-512 kernels (about 2× its AVX2 ones there; see the
+    /// <c>DISTILBERT_SHARP_MKL_AVX512</c> environment variable to opt out), elsewhere MKL's own choice.
+    /// Set by <see cref="EnsureLoaded"/>.
+    /// </summary>
+    public static string MklKernels { get; private set; } = "libtorch not loaded yet";
     private static bool _loaded;
 
     /// <summary>
@@ -33,6 +41,8 @@ public static class TorchRuntime
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
+                // Before any GEMM: oneMKL fixes its kernel choice at the first one.
+                MklKernels = MklVendorDispatch.Apply();
             }
             catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
             {

@@ -78,5 +78,36 @@ public class CpuCapabilitiesTests
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, detected.Avx512F);
         Assert.Equal(Environment.ProcessorCount, detected.LogicalCores);
         Assert.False(string.IsNullOrWhiteSpace(detected.ModelName));
+        // Vendor and family/model: the kernel's text and the CPUID leaves 0 and 1 decoded here.
+        Assert.Equal((cpuid.Vendor, cpuid.Family, cpuid.Model), (detected.Vendor, detected.Family, detected.Model));
+    }
+
+    [Fact]
+    public void Vendor_family_and_model_name_the_zen_generation()
+    {
+        static CpuCapabilities Parse(int family, int model, string flags) => CpuCapabilities.ParseCpuInfo(
+            $"processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: {family}\nmodel\t\t: {model}\nmodel name\t: AMD EPYC\nflags\t\t: {flags}\n", 2)!;
+        var zen5 = Parse(26, 2, "avx2 avx512f avx512_bf16");
+        Assert.Equal(("AuthenticAMD", 0x1A, 2, "Zen 5"), (zen5.Vendor, zen5.Family, zen5.Model, zen5.Microarchitecture));
+        Assert.StartsWith("AMD EPYC (AuthenticAMD family 0x1A model 0x02: Zen 5), 2 logical cores;", zen5.ToString());
+        // Zen 3 and Zen 4 share family 0x19 (25); only Zen 4 has AVX-512.
+        Assert.Equal("Zen 4", Parse(25, 17, "avx2 avx512f").Microarchitecture);
+        Assert.Equal("Zen 3", Parse(25, 1, "avx2").Microarchitecture);
+        // Intel: no generation name, the family/model numbers are still printed.
+        var intel = CpuCapabilities.ParseCpuInfo("vendor_id : GenuineIntel\ncpu family : 6\nmodel : 143\nmodel name : Xeon\nflags : avx2\n", 1)!;
+        Assert.Null(intel.Microarchitecture);
+        Assert.Contains("(GenuineIntel family 0x06 model 0x8F)", intel.ToString());
+    }
+
+    [Theory]
+    [InlineData(0x00B00F21, 0x1A, 0x02)] // Zen 5 EPYC: base family 0xF + extended 0x0B, model 0x02
+    [InlineData(0x00A10F11, 0x19, 0x11)] // Zen 4 EPYC 9004
+    [InlineData(0x000806F8, 0x06, 0x8F)] // Sapphire Rapids: family 6 takes the extended model
+    [InlineData(0x00000F41, 0x0F, 0x04)] // an old family-0xF CPU: extended family 0
+    public void Cpuid_leaf1_decodes_display_family_and_model(int eax, int family, int model)
+    {
+        // Hand-decoded from the CPUID leaf-1 EAX layout (stepping 3:0, model 7:4, family 11:8, ext model 19:16, ext family 27:20).
+        Assert.Equal(family, CpuCapabilities.DisplayFamily(eax));
+        Assert.Equal(model, CpuCapabilities.DisplayModel(eax));
     }
 }
