@@ -157,18 +157,14 @@ public static class OnnxRuntimeComparison
         return times[reps / 2];
     }
 
-    /// <summary>The CPU model and the SIMD flags that decide fp32/bf16/int8 kernels (from /proc/cpuinfo).</summary>
+    /// <summary>The CPU (model, vendor/family, SIMD flags from the library's probe) and which MKL fp32 kernels run.</summary>
     internal static string CpuDescription()
     {
-        if (!File.Exists("/proc/cpuinfo")) return $"{Environment.ProcessorCount} cores";
-        string[] lines = File.ReadAllLines("/proc/cpuinfo");
-        string model = lines.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
-        var flags = (lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        string simd = string.Join(" ", flags.Where(f => f is "avx2" or "fma" or "avx_vnni" || f.StartsWith("avx512", StringComparison.Ordinal) || f.StartsWith("amx", StringComparison.Ordinal)));
-        return $"CPU {model}, {Environment.ProcessorCount} cores, flags {simd}";
+        TorchRuntime.EnsureLoaded();
+        return $"CPU {CpuCapabilities.Current}; MKL fp32 GEMM: {TorchRuntime.MklKernels}";
     }
 
-    internal static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    internal static string Load() => MachineInfo.LoadAverage();
 
     internal static int IntArg(string[] args, string name, int fallback)
     {
