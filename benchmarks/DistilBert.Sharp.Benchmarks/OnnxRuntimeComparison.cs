@@ -33,7 +33,7 @@ public static class OnnxRuntimeComparison
     public static void Rows(int threads, int reps, IReadOnlyList<string>? models = null)
     {
         models ??= ["base", "minilm"];
-        Console.WriteLine($"onnx: {CpuDescription()}; threads {threads} (torch {torch.get_num_threads()}, ORT intra-op {threads}, inter-op 1); load average {Load()}; median of {reps} after 1 warm-up");
+        Console.WriteLine($"onnx: {CpuDescription()}; threads {threads} (torch {torch.get_num_threads()}, ORT intra-op {threads}, inter-op 1); load average {Load()}; median of {reps} rounds after 1 warm-up (library fp32, ORT fp32, ORT int8 called in turn each round)");
         string shared = TokenizerData.SharedRoot();
         string work = Path.Combine(Path.GetTempPath(), $"distilbert-sharp-onnx-bench-{Environment.ProcessId}");
         try
@@ -83,17 +83,24 @@ public static class OnnxRuntimeComparison
         foreach (var (batch, seq) in Shapes)
         {
             var (ids, mask) = Inputs(batch, seq, model.DistilBertConfig.VocabSize);
-            double torch32 = TorchTime(model, ids, mask, batch, seq, reps);
-            double ort32 = Time(() => OrtForward(sessionFp32, ids, mask, batch, seq), reps);
-            double ort8 = Time(() => OrtForward(sessionInt8, ids, mask, batch, seq), reps);
-            rows.Add(($"({batch},{seq})", torch32, ort32, ort8));
+            using var idsTensor = tensor(ids, [batch, seq]);
+            using var maskTensor = tensor(mask, [batch, seq]);
+            // Round-robin, one call of each per round, so a drift in machine speed (this VM swings ±15% between
+            // minutes) reaches all three alike and the ratios hold within the run.
+            double[] medians = Interleaved(reps,
+                () => TorchForward(model, idsTensor, maskTensor),
+                () => OrtForward(sessionFp32, ids, mask, batch, seq),
+                () => OrtForward(sessionInt8, ids, mask, batch, seq));
+            rows.Add(($"({batch},{seq})", medians[0], medians[1], medians[2]));
         }
         model.ToBf16Inference();
         for (int i = 0; i < Shapes.Length; i++)
         {
             var (batch, seq) = Shapes[i];
             var (ids, mask) = Inputs(batch, seq, model.DistilBertConfig.VocabSize);
-            double torch16 = TorchTime(model, ids, mask, batch, seq, reps);
+            using var idsTensor = tensor(ids, [batch, seq]);
+            using var maskTensor = tensor(mask, [batch, seq]);
+            double torch16 = Time(() => TorchForward(model, idsTensor, maskTensor), reps);
             var r = rows[i];
             double tokens = (double)batch * seq;
             Console.WriteLine($"onnx {name} {r.Shape}: tok/s library fp32 {tokens / r.Torch32:F0}, library bf16 {tokens / torch16:F0}, ORT fp32 {tokens / r.Ort32:F0}, ORT int8 {tokens / r.Ort8:F0}; " +
@@ -131,16 +138,27 @@ public static class OnnxRuntimeComparison
         return outputs[0].GetTensorDataAsSpan<float>()[0];
     }
 
-    private static double TorchTime(DistilBertForSequenceClassification model, long[] ids, long[] mask, int batch, int seq, int reps)
+    private static float TorchForward(DistilBertForSequenceClassification model, Tensor ids, Tensor mask)
     {
-        using var idsTensor = tensor(ids, [batch, seq]);
-        using var maskTensor = tensor(mask, [batch, seq]);
-        return Time(() =>
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            return model.call(new ModelInputs(idsTensor, maskTensor)).Logits![0, 0].to_type(ScalarType.Float32).item<float>();
-        }, reps);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return model.call(new ModelInputs(ids, mask)).Logits![0, 0].to_type(ScalarType.Float32).item<float>();
+    }
+
+    /// <summary>Median seconds of each action over <paramref name="reps"/> rounds, one call of each per round, after one warm-up call each.</summary>
+    private static double[] Interleaved(int reps, params Func<float>[] actions)
+    {
+        foreach (var action in actions) action();
+        var times = new double[actions.Length][];
+        for (int a = 0; a < actions.Length; a++) times[a] = new double[reps];
+        for (int i = 0; i < reps; i++)
+            for (int a = 0; a < actions.Length; a++)
+            {
+                var sw = Stopwatch.StartNew();
+                actions[a]();
+                times[a][i] = sw.Elapsed.TotalSeconds;
+            }
+        return times.Select(t => t.Order().ElementAt(reps / 2)).ToArray();
     }
 
     private static double Time(Func<float> action, int reps)
