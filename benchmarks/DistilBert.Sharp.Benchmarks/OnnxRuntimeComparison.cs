@@ -25,12 +25,12 @@ public static class OnnxRuntimeComparison
         CpuTuning.UseThroughputAllocator();
         CpuTuning.SetTorchThreads(threads);
         string models = StringArg(args, "--models", "base,minilm");
-        Rows(threads, reps, models.Split(','));
+        Rows(threads, reps, models.Split(','), profile: args.Contains("--profile"));
         return 0;
     }
 
     /// <summary>Prints the ONNX Runtime rows (the hook <c>compare</c> calls at its end).</summary>
-    public static void Rows(int threads, int reps, IReadOnlyList<string>? models = null)
+    public static void Rows(int threads, int reps, IReadOnlyList<string>? models = null, bool profile = false)
     {
         models ??= ["base", "minilm"];
         Console.WriteLine($"onnx: {CpuDescription()}; threads {threads} (torch {torch.get_num_threads()}, ORT intra-op {threads}, inter-op 1); load average {Load()}; median of {reps} rounds after 1 warm-up (library fp32, ORT fp32, ORT int8 called in turn each round)");
@@ -42,7 +42,7 @@ public static class OnnxRuntimeComparison
             {
                 using var model = Create(name, shared);
                 if (model is null) continue;
-                RunModel(name, model, Path.Combine(work, name), threads, reps);
+                RunModel(name, model, Path.Combine(work, name), threads, reps, profile);
             }
         }
         finally
@@ -67,7 +67,7 @@ public static class OnnxRuntimeComparison
         return model;
     }
 
-    private static void RunModel(string name, DistilBertForSequenceClassification model, string work, int threads, int reps)
+    private static void RunModel(string name, DistilBertForSequenceClassification model, string work, int threads, int reps, bool profile)
     {
         var fp32 = OnnxExporter.Export(model, Path.Combine(work, "fp32"), new OnnxExportOptions { Overwrite = true });
         var int8 = OnnxExporter.Export(model, Path.Combine(work, "int8"), new OnnxExportOptions { Overwrite = true, Quantization = OnnxQuantization.DynamicInt8 });
@@ -92,6 +92,7 @@ public static class OnnxRuntimeComparison
                 () => OrtForward(sessionFp32, ids, mask, batch, seq),
                 () => OrtForward(sessionInt8, ids, mask, batch, seq));
             rows.Add(($"({batch},{seq})", medians[0], medians[1], medians[2]));
+            if (profile) OnnxRuntimeProfile.Print(name, model, fp32.ModelPath, ids, mask, batch, seq, threads, reps, medians[0]);
         }
         model.ToBf16Inference();
         for (int i = 0; i < Shapes.Length; i++)

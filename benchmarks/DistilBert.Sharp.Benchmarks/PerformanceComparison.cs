@@ -137,7 +137,7 @@ public static class PerformanceComparison
         $"forward {t.Forward * 1e3:F0} ms, backward {t.Backward * 1e3:F0} ms, AdamW {t.Optimizer * 1e3:F0} ms";
 
     /// <summary>Time of all Linear GEMMs of one forward (per layer: q, k, v, out, lin1, lin2), in <paramref name="dtype"/>.</summary>
-    private static double GemmTime(DistilBertConfig c, long tokens, ScalarType dtype, int reps)
+    internal static double GemmTime(DistilBertConfig c, long tokens, ScalarType dtype, int reps)
     {
         using var scope = NewDisposeScope();
         var x = randn(tokens, c.Dim).to(dtype);
