@@ -29,7 +29,7 @@ public static class OnnxImdbEvaluation
         string[] exclude = OnnxRuntimeComparison.StringArg(args, "--exclude", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         CpuTuning.UseThroughputAllocator();
         CpuTuning.SetTorchThreads(threads);
-        Console.WriteLine($"onnx-imdb-eval: {OnnxRuntimeComparison.CpuDescription()}; threads {threads}; load average {OnnxRuntimeComparison.Load()}");
+        Console.WriteLine($"onnx-imdb-eval: {OnnxRuntimeComparison.CpuDescription()}; threads {threads}; load average {MachineInfo.LoadAverage()}");
 
         string aclImdb = ImdbDataset.EnsureAsync(data, Path.Combine(work, "imdb")).GetAwaiter().GetResult();
         var test = ImdbDataset.LoadSplit(aclImdb, "test");
@@ -84,10 +84,10 @@ public static class OnnxImdbEvaluation
         {
             using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, IntraOpNumThreads = threads, InterOpNumThreads = 1 };
             using var session = new InferenceSession(Path.Combine(dir, OnnxExporter.ModelFileName), options);
-            seconds[quantization] = Median(() => Forward(session, ids, mask, batch, seq), reps);
+            seconds[quantization] = BenchTiming.Median(() => BenchTiming.OrtForward(session, ids, mask, batch, seq), reps);
         }
         double t32 = seconds[OnnxQuantization.None], t8 = seconds[OnnxQuantization.DynamicInt8];
-        Console.WriteLine($"(16,128) forward: ORT fp32 {batch * seq / t32:F0} tok/s, ORT int8 {batch * seq / t8:F0} tok/s; int8/fp32 {t32 / t8:F2}x (target >= 1.8); load average {OnnxRuntimeComparison.Load()}");
+        Console.WriteLine($"(16,128) forward: ORT fp32 {batch * seq / t32:F0} tok/s, ORT int8 {batch * seq / t8:F0} tok/s; int8/fp32 {t32 / t8:F2}x (target >= 1.8); load average {MachineInfo.LoadAverage()}");
         return 0;
     }
 
@@ -96,25 +96,4 @@ public static class OnnxImdbEvaluation
     private static double Accuracy(int[] predictions, IReadOnlyList<LabeledText> reviews) =>
         predictions.Zip(reviews).Count(p => p.First == p.Second.Label) / (double)reviews.Count;
 
-    private static void Forward(InferenceSession session, long[] ids, long[] mask, int batch, int seq)
-    {
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [batch, seq]);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], ["logits"]);
-    }
-
-    private static double Median(Action action, int reps)
-    {
-        action();
-        var times = new double[reps];
-        for (int i = 0; i < reps; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            times[i] = sw.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[reps / 2];
-    }
 }

@@ -33,7 +33,7 @@ public static class OnnxRuntimeComparison
     public static void Rows(int threads, int reps, IReadOnlyList<string>? models = null, bool profile = false)
     {
         models ??= ["base", "minilm"];
-        Console.WriteLine($"onnx: {CpuDescription()}; threads {threads} (torch {torch.get_num_threads()}, ORT intra-op {threads}, inter-op 1); load average {Load()}; median of {reps} rounds after 3 warm-up rounds (library fp32, ORT fp32, ORT int8 called in turn each round)");
+        Console.WriteLine($"onnx: {CpuDescription()}; threads {threads} (torch {torch.get_num_threads()}, ORT intra-op {threads}, inter-op 1); load average {MachineInfo.LoadAverage()}; median of {reps} rounds after 3 warm-up rounds (library fp32, ORT fp32, ORT int8 called in turn each round)");
         string shared = TokenizerData.SharedRoot();
         string work = Path.Combine(Path.GetTempPath(), $"distilbert-sharp-onnx-bench-{Environment.ProcessId}");
         try
@@ -87,10 +87,13 @@ public static class OnnxRuntimeComparison
             using var maskTensor = tensor(mask, [batch, seq]);
             // Round-robin, one call of each per round, so a drift in machine speed (this VM swings ±15% between
             // minutes) reaches all three alike and the ratios hold within the run.
-            double[] medians = Interleaved(reps,
+            // Three warm-up rounds, not one: right after the ORT sessions load (hundreds of MB read and freed), libtorch's
+            // first forwards re-fault their activation buffers (measured ~17,800 minor page faults per distilbert-base
+            // (16,128) call, +30% time, against 0–7 per call once settled), which a user running one engine never sees.
+            double[] medians = BenchTiming.Interleaved(reps, warmUpRounds: 3,
                 () => TorchForward(model, idsTensor, maskTensor),
-                () => OrtForward(sessionFp32, ids, mask, batch, seq),
-                () => OrtForward(sessionInt8, ids, mask, batch, seq));
+                () => BenchTiming.OrtForward(sessionFp32, ids, mask, batch, seq),
+                () => BenchTiming.OrtForward(sessionInt8, ids, mask, batch, seq));
             rows.Add(($"({batch},{seq})", medians[0], medians[1], medians[2]));
             if (profile) OnnxRuntimeProfile.Print(name, model, fp32.ModelPath, ids, mask, batch, seq, threads, reps, medians[0]);
         }
@@ -101,7 +104,7 @@ public static class OnnxRuntimeComparison
             var (ids, mask) = Inputs(batch, seq, model.DistilBertConfig.VocabSize);
             using var idsTensor = tensor(ids, [batch, seq]);
             using var maskTensor = tensor(mask, [batch, seq]);
-            double torch16 = Time(() => TorchForward(model, idsTensor, maskTensor), reps);
+            double torch16 = BenchTiming.Median(() => TorchForward(model, idsTensor, maskTensor), reps);
             var r = rows[i];
             double tokens = (double)batch * seq;
             Console.WriteLine($"onnx {name} {r.Shape}: tok/s library fp32 {tokens / r.Torch32:F0}, library bf16 {tokens / torch16:F0}, ORT fp32 {tokens / r.Ort32:F0}, ORT int8 {tokens / r.Ort8:F0}; " +
@@ -130,56 +133,11 @@ public static class OnnxRuntimeComparison
         return (Enumerable.Range(0, batch * seq).Select(_ => (long)random.Next(1, vocab)).ToArray(), Enumerable.Repeat(1L, batch * seq).ToArray());
     }
 
-    private static float OrtForward(InferenceSession session, long[] ids, long[] mask, int batch, int seq)
-    {
-        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [batch, seq]);
-        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [batch, seq]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, ["input_ids", "attention_mask"], [idsValue, maskValue], ["logits"]);
-        return outputs[0].GetTensorDataAsSpan<float>()[0];
-    }
-
     private static float TorchForward(DistilBertForSequenceClassification model, Tensor ids, Tensor mask)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return model.call(new ModelInputs(ids, mask)).Logits![0, 0].to_type(ScalarType.Float32).item<float>();
-    }
-
-    /// <summary>Median seconds of each action over <paramref name="reps"/> rounds, one call of each per round, after three warm-up rounds.</summary>
-    /// <remarks>
-    /// Three, not one: right after the ORT sessions load (hundreds of MB read and freed), libtorch's first forwards
-    /// re-fault their activation buffers (measured ~17,800 minor page faults per distilbert-base (16,128) call, +30%
-    /// time, against 0–7 per call once settled), which a user running one engine never sees.
-    /// </remarks>
-    private static double[] Interleaved(int reps, params Func<float>[] actions)
-    {
-        for (int round = 0; round < 3; round++)
-            foreach (var action in actions) action();
-        var times = new double[actions.Length][];
-        for (int a = 0; a < actions.Length; a++) times[a] = new double[reps];
-        for (int i = 0; i < reps; i++)
-            for (int a = 0; a < actions.Length; a++)
-            {
-                var sw = Stopwatch.StartNew();
-                actions[a]();
-                times[a][i] = sw.Elapsed.TotalSeconds;
-            }
-        return times.Select(t => t.Order().ElementAt(reps / 2)).ToArray();
-    }
-
-    private static double Time(Func<float> action, int reps)
-    {
-        action();
-        var times = new double[reps];
-        for (int i = 0; i < reps; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            times[i] = sw.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[reps / 2];
     }
 
     /// <summary>The CPU (model, vendor/family, SIMD flags from the library's probe) and which MKL fp32 kernels run.</summary>
@@ -188,8 +146,6 @@ public static class OnnxRuntimeComparison
         TorchRuntime.EnsureLoaded();
         return $"CPU {CpuCapabilities.Current}; MKL fp32 GEMM: {TorchRuntime.MklKernels}";
     }
-
-    internal static string Load() => MachineInfo.LoadAverage();
 
     internal static int IntArg(string[] args, string name, int fallback)
     {

@@ -41,12 +41,12 @@ public static class PerformanceComparison
         double fwd32, eager32, fwd16, auto16;
         using (var model = PerfModels.NewModel(config, train: false))
         {
-            fwd32 = Time(() => PerfModels.Forward(model, inputs), reps);
-            eager32 = Time(() => PerfModels.Forward(model, inputs, outputAttentions: true), reps);
+            fwd32 = BenchTiming.Median(() => PerfModels.Forward(model, inputs), reps);
+            eager32 = BenchTiming.Median(() => PerfModels.Forward(model, inputs, outputAttentions: true), reps);
             using (MixedPrecision.Bf16Autocast())
-                auto16 = Time(() => PerfModels.Forward(model, inputs), reps);
+                auto16 = BenchTiming.Median(() => PerfModels.Forward(model, inputs), reps);
             model.ToBf16Inference();
-            fwd16 = Time(() => PerfModels.Forward(model, inputs), reps);
+            fwd16 = BenchTiming.Median(() => PerfModels.Forward(model, inputs), reps);
         }
         Console.WriteLine($"forward fp32 (SDPA): {fwd32 * 1e3:F0} ms = {tokens / fwd32:F0} tok/s = {gemm32 / fwd32:F2} of the fp32 GEMM bound (target >= 0.85)");
         Console.WriteLine($"forward fp32 eager attention: {eager32 * 1e3:F0} ms; SDPA speed-up over eager {eager32 / fwd32:F2}x");
@@ -147,7 +147,7 @@ public static class PerformanceComparison
         var w2 = randn(c.Dim, c.HiddenDim).to(dtype);
         var bDim = zeros(c.Dim).to(dtype);
         var bHidden = zeros(c.HiddenDim).to(dtype);
-        return Time(() =>
+        return BenchTiming.Median(() =>
         {
             using var inner = NewDisposeScope();
             using var noGrad = no_grad();
@@ -157,26 +157,10 @@ public static class PerformanceComparison
                 nn.functional.linear(x, w1, bHidden).Dispose();
                 nn.functional.linear(h, w2, bDim).Dispose();
             }
-            return 0f;
         }, reps);
     }
 
     private static long LinearParams(DistilBertConfig c) => (long)c.NLayers * (4L * c.Dim * c.Dim + 2L * c.Dim * c.HiddenDim);
-
-    /// <summary>Median wall time of <paramref name="reps"/> runs after one warm-up run.</summary>
-    private static double Time(Func<float> action, int reps)
-    {
-        action();
-        var times = new double[reps];
-        for (int i = 0; i < reps; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            times[i] = sw.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[reps / 2];
-    }
 
     private static int IntArg(string[] args, string name, int fallback)
     {

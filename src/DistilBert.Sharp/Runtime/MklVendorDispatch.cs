@@ -33,6 +33,12 @@ internal static class MklVendorDispatch
 
     private const string VendorCheck = "mkl_serv_intel_cpu_true";
 
+    /// <summary>Whether this process runs on Linux x64 (the only place the change is made).</summary>
+    internal static bool IsLinuxX64 => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
+    /// <summary>Whether the CPU (and OS) support AVX-512 F, BW, DQ and VL, the set oneMKL's AVX-512 kernels use.</summary>
+    internal static bool HasAvx512Set => Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;
+
     /// <summary>Whether this machine should get the AVX-512 kernels; null when it should, else why not. Pure.</summary>
     internal static string? ReasonNotToApply(bool isLinuxX64, string vendor, bool hasAvx512Set, string? optOut)
     {
@@ -49,9 +55,7 @@ internal static class MklVendorDispatch
     /// </summary>
     internal static string Apply()
     {
-        bool linuxX64 = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
-        bool avx512 = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;
-        string? reason = ReasonNotToApply(linuxX64, linuxX64 ? Vendor() : "", avx512, Environment.GetEnvironmentVariable(OptOutVariable));
+        string? reason = ReasonNotToApply(IsLinuxX64, IsLinuxX64 ? Vendor() : "", HasAvx512Set, Environment.GetEnvironmentVariable(OptOutVariable));
         if (reason is not null) return reason;
         try
         {

@@ -16,14 +16,7 @@ internal sealed class ChildProcess : IDisposable
 
     public ChildProcess(params string[] args)
     {
-        // DOTNET_HOST_PATH is the dotnet that runs the tests (set by the SDK); plain "dotnet" elsewhere.
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DistilBert.Sharp.FaultInjection.Child.dll"));
-        foreach (string a in args) psi.ArgumentList.Add(a);
-        _process = new Process { StartInfo = psi };
+        _process = new Process { StartInfo = StartInfo(args) };
         _process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) _lines.CompleteAdding();
@@ -36,6 +29,19 @@ internal sealed class ChildProcess : IDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>How to start the child with <paramref name="args"/>, output redirected; callers may add environment variables.</summary>
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        // DOTNET_HOST_PATH is the dotnet that runs the tests (set by the SDK); plain "dotnet" elsewhere.
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DistilBert.Sharp.FaultInjection.Child.dll"));
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        return psi;
     }
 
     /// <summary>Every line the child printed so far (in order), including those consumed by <see cref="WaitFor"/>.</summary>

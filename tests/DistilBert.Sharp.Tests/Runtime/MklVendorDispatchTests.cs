@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using DistilBert.Sharp.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,9 +14,7 @@ namespace DistilBert.Sharp.Tests.Runtime;
 public class MklVendorDispatchTests
 {
     private static bool ThisMachineQualifies =>
-        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64
-        && MklVendorDispatch.Vendor() != "GenuineIntel"
-        && Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;
+        MklVendorDispatch.IsLinuxX64 && MklVendorDispatch.Vendor() != "GenuineIntel" && MklVendorDispatch.HasAvx512Set;
 
     [Fact]
     public void Applies_only_on_linux_x64_non_intel_avx512_without_the_opt_out()
@@ -90,13 +87,7 @@ public class MklVendorDispatchTests
 
     private static string RunChild(string? optOut)
     {
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DistilBert.Sharp.FaultInjection.Child.dll"));
-        psi.ArgumentList.Add("mkl");
-        psi.ArgumentList.Add("exchange");
+        var psi = Reliability.ChildProcess.StartInfo("mkl", "exchange");
         if (optOut is null) psi.Environment.Remove(MklVendorDispatch.OptOutVariable);
         else psi.Environment[MklVendorDispatch.OptOutVariable] = optOut;
         using var child = Process.Start(psi)!;
