@@ -37,6 +37,7 @@ public class FaultInjectionTests(ITestOutputHelper output)
         {
             string outputDir = dir.Combine($"run{episodes++}");
             bool resume = false;
+            int killsThisRun = 0;
             while (true)
             {
                 launches++;
@@ -63,15 +64,13 @@ public class FaultInjectionTests(ITestOutputHelper output)
                     break;
                 }
                 kills++;
+                killsThisRun++;
                 checkpointsVerified += VerifyEveryListedCheckpointLoads(outputDir);
             }
             // The run that was killed and resumed ends where the uninterrupted one did, bit for bit.
             Assert.Equal(expected, File.ReadAllBytes(Path.Combine(outputDir, "final", "model.safetensors")));
             AssertNoLeftovers(outputDir);
-            // A kill after the last checkpoint is written but before the rotation leaves one checkpoint too many: the
-            // resumed run has nothing left to train, so it saves (and rotates) nothing, as HF's Trainer does.
-            if (saveTotalLimit > 0)
-                Assert.InRange(CheckpointManager.SortedCheckpoints(outputDir).Count, saveTotalLimit, saveTotalLimit + 1);
+            AssertNewestCheckpointsKept(outputDir, saveTotalLimit, killsThisRun);
         }
         output.WriteLine($"save_total_limit={saveTotalLimit}: {kills} kills ({insideSave} aimed inside a save), {launches} launches, " +
             $"{episodes} runs completed bit-identical, {checkpointsVerified} checkpoint loads after kills, 0 failures");
@@ -122,6 +121,19 @@ public class FaultInjectionTests(ITestOutputHelper output)
         Assert.Equal([target], Directory.GetFileSystemEntries(Path.GetDirectoryName(target)!)); // nothing beside it
         Assert.True(seen[2] > 0 && seen[3] > 0, $"the kills only ever found one model ({seen[2]} two-label, {seen[3]} three-label)");
         output.WriteLine($"SavePretrained: {kills} kills ({portable} with the portable swap), folder found old/new: {seen[2]}/{seen[3]}, 0 failures");
+    }
+
+    // Every step saves (save_steps=1) and rotation deletes from the oldest, so what is left is the newest steps without
+    // a gap, ending at max_steps. A kill after a save but before its rotation leaves one checkpoint too many; the next
+    // save's rotation removes it, but when the kills hit the last saves the resumed run has nothing left to train and
+    // saves (and rotates) nothing, as HF's Trainer does: at most one extra checkpoint per kill of this run.
+    private static void AssertNewestCheckpointsKept(string outputDir, int saveTotalLimit, int killsThisRun)
+    {
+        var steps = CheckpointManager.SortedCheckpoints(outputDir).Select(CheckpointManager.ParseStep).ToList();
+        Assert.NotEmpty(steps);
+        Assert.Equal(Enumerable.Range(MaxSteps - steps.Count + 1, steps.Count), steps);
+        if (saveTotalLimit == 0) Assert.Equal(MaxSteps, steps.Count);
+        else Assert.InRange(steps.Count, saveTotalLimit, saveTotalLimit + killsThisRun);
     }
 
     // Every checkpoint GetLastCheckpoint could return loads: model (config + weights), optimizer, RNG, trainer state.
