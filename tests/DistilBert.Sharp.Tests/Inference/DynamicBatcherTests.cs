@@ -170,11 +170,14 @@ public sealed class DynamicBatcherTests
         var queued = batcher.EnqueueAsync("b");
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         var shutdown = batcher.ShutdownAsync(deadline.Token);
-        await Task.Delay(200);
+        // The queued request is cancelled at the deadline, while the running batch is still held in the model.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued.WaitAsync(Timeout));
+        Assert.Equal(0, batcher.QueuedCount);
+        Assert.False(running.IsCompleted);
+        Assert.False(shutdown.IsCompleted);
         model.Release();
         await shutdown.WaitAsync(Timeout);
         Assert.Equal(1001, await running);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued);
         Assert.Single(model.Batches);
         await batcher.DisposeAsync();
     }

@@ -17,8 +17,8 @@ namespace DistilBert.Sharp.Inference.Batching;
 /// queue) when it reaches it, or, if its batch already started, discards its result. Other requests are untouched.</para>
 /// <para>If a batch throws, its requests are retried one by one, so one bad input fails only its own request.</para>
 /// <para>Disposal <b>drains</b>: new requests fail with <see cref="ObjectDisposedException"/>, every request already
-/// queued is processed, then the worker stops. <see cref="ShutdownAsync"/> bounds the drain with a token, after which
-/// the requests still queued are cancelled.</para>
+/// queued is processed, then the worker stops. <see cref="ShutdownAsync"/> bounds the drain with a token: when it fires,
+/// the requests still queued are cancelled at once and the batch running finishes.</para>
 /// </remarks>
 /// <typeparam name="TInput">One request's input.</typeparam>
 /// <typeparam name="TOutput">One request's result.</typeparam>
@@ -27,7 +27,8 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
     private readonly Func<IReadOnlyList<TInput>, CancellationToken, IReadOnlyList<TOutput>> _process;
     private readonly Func<TInput, int> _lengthOf;
     private readonly DynamicBatchingOptions _options;
-    private readonly Channel<Request> _channel = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    // Two readers: the worker, and ShutdownAsync cancelling what is still queued when its deadline passes.
+    private readonly Channel<Request> _channel = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource _abort = new();
     private readonly KeyValuePair<string, object?> _tag;
     private readonly Task _worker;
@@ -160,7 +161,7 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
         {
             request.Release();
             if (_abort.IsCancellationRequested)
-                request.Fail(new OperationCanceledException($"The {_options.Name} batcher shut down before this request ran."));
+                request.Fail(ShutDownBeforeRun());
             else if (!request.Completion.Task.IsCompleted)
                 gathered.Add(request);
         }
@@ -186,10 +187,19 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
         return result;
     }
 
+    private OperationCanceledException ShutDownBeforeRun() =>
+        new($"The {_options.Name} batcher shut down before this request ran.");
+
     private void RunBatch(List<Request> batch)
     {
         batch.RemoveAll(r => r.Completion.Task.IsCompleted); // cancelled while earlier batches ran
         if (batch.Count == 0) return;
+        if (_abort.IsCancellationRequested)
+        {
+            // Gathered with the batch that was running when the shutdown deadline passed, but not started: cancelled.
+            foreach (var request in batch) request.Fail(ShutDownBeforeRun());
+            return;
+        }
         long started = Stopwatch.GetTimestamp();
         foreach (var request in batch) BatchingMetrics.QueueTime.Record(Stopwatch.GetElapsedTime(request.EnqueuedAt, started).TotalSeconds, _tag);
         try
@@ -233,7 +243,8 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
 
     /// <summary>
     /// Stops taking requests and waits until every queued request has run. If <paramref name="cancellationToken"/>
-    /// fires first, the batch running finishes and the requests still queued are cancelled.
+    /// fires first, the requests still queued are cancelled at once, and the returned task completes when the batch
+    /// running has finished.
     /// </summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken = default)
     {
@@ -246,6 +257,12 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await _abort.CancelAsync().ConfigureAwait(false);
+            // The queued requests' callers learn at the deadline, not after the running batch (which may be long).
+            while (_channel.Reader.TryRead(out var request))
+            {
+                request.Release();
+                request.Fail(ShutDownBeforeRun());
+            }
             await _worker.ConfigureAwait(false);
         }
     }
