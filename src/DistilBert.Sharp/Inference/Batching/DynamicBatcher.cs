@@ -257,12 +257,9 @@ public sealed class DynamicBatcher<TInput, TOutput> : IAsyncDisposable, IDisposa
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await _abort.CancelAsync().ConfigureAwait(false);
-            // The queued requests' callers learn at the deadline, not after the running batch (which may be long).
-            while (_channel.Reader.TryRead(out var request))
-            {
-                request.Release();
-                request.Fail(ShutDownBeforeRun());
-            }
+            // The queued requests' callers learn at the deadline, not after the running batch (which may be long):
+            // with the abort set, Drain fails every request it reads and gathers none.
+            Drain(_channel.Reader, [], int.MaxValue);
             await _worker.ConfigureAwait(false);
         }
     }
